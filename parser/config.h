@@ -1,0 +1,81 @@
+/*
+ * config: resolve one destination's options the way ssh(1) does.
+ *
+ * This is ssh.c main()'s configuration half: replay the command-line events,
+ * read the user config (or -F) and the system config, run the final pass
+ * when Match final / CanonicalizeHostname asks for it, canonicalise the host
+ * name, fill defaults and expand what ssh expands before its -G dump.
+ *
+ * The environment (home directory, login name, local host name, config
+ * paths, name resolution) comes in struct config_env so tests can fix it.
+ */
+#ifndef SSHFWD_CONFIG_H
+#define SSHFWD_CONFIG_H
+
+#include <stddef.h>
+
+#include "parser/args.h"
+#include "parser/diag.h"
+#include "parser/options.h"
+
+/*
+ * Name lookup used by CanonicalizeHostname. Returns 0 and sets *canonical
+ * (malloc'd, the resolver's canonical name, or NULL) and *naddrs when the
+ * name resolves, -1 when it does not.
+ */
+typedef int (*config_resolve_fn)(void *ctx, const char *name, int family,
+    char **canonical, int *naddrs);
+
+struct config_env {
+	char *pw_dir;         /* home directory from the password database */
+	char *env_home;       /* $HOME (glob's ~ in Include); may be NULL */
+	char *local_user;     /* login name from the password database */
+	long uid;
+	char *local_hostname; /* gethostname() */
+	char *user_config;    /* NULL: <pw_dir>/.ssh/config */
+	char *system_config;  /* NULL: /etc/ssh/ssh_config */
+	char *shell;          /* $SHELL for Match exec; NULL: /bin/sh */
+	config_resolve_fn resolve; /* NULL: getaddrinfo */
+	void *resolve_ctx;
+	int no_exec;          /* 1: never run Match exec (treated as false) */
+	int no_dns;           /* 1: never resolve names (dry-run) */
+};
+
+/* Fill env from the process (getpwuid, getenv, gethostname). 0 or -1. */
+int config_env_from_process(struct config_env *env);
+void config_env_free(struct config_env *env);
+
+/*
+ * What to resolve: a destination as typed (alias, user@host, ssh://...),
+ * the -F file, and the command-line events to replay in order (struct
+ * args_event: the letters args_parse records, plus 'W' meaning ssh -W, which
+ * the chain builder uses for jump hosts as ssh's nested `ssh -W` does).
+ */
+struct config_request {
+	const char *destination;
+	const char *config_file; /* -F, or NULL */
+	/* When config_buffer is non-NULL it is the -F file's content (parse
+	 * from memory: tests, fuzzing); config_file is then only its display
+	 * name and the relative-Include anchor rules of a -F file apply. */
+	const char *config_buffer;
+	size_t config_buffer_len;
+	const struct args_event *events;
+	size_t num_events;
+};
+
+/*
+ * Resolve req into out (initialised here; caller frees with options_free).
+ * Every diagnostic goes to dl. Returns 0 when ssh would have gone on to
+ * print its -G dump, -1 when ssh would have exited 255 (dl says why), -2 on
+ * out of memory.
+ */
+int config_resolve(const struct config_request *req,
+    const struct config_env *env, struct options *out, struct diag_list *dl);
+
+/*
+ * The -G dump of resolved options, exactly as ssh 9.2 (Debian) prints it.
+ * Returns a malloc'd NUL-terminated string, or NULL on out of memory.
+ */
+char *config_dump(const struct options *o);
+
+#endif
