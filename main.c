@@ -10,8 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "parser/args.h"
+#include "parser/diag.h"
+#include "parser/hosts.h"
 
 #define MAIN_EXIT_USAGE 255
 
@@ -21,6 +25,47 @@ main_not_built(const char *what)
 	fprintf(stderr, "sshfwd: %s is not available in this build yet\n",
 	    what);
 	return 2;
+}
+
+/*
+ * --list-hosts (shell completion): the plain Host aliases of the config tree,
+ * one per line. Problems go to stderr in ssh's words; the aliases found are
+ * printed anyway.
+ */
+static int
+main_list_hosts(const struct args *a)
+{
+	struct hosts_request req;
+	struct hosts_names names;
+	struct diag_list dl;
+	struct passwd *pw;
+	char buf[1024];
+	size_t i;
+	int r;
+
+	memset(&req, 0, sizeof(req));
+	req.config_file = a->config_file;
+	if ((pw = getpwuid(getuid())) != NULL)
+		req.pw_dir = pw->pw_dir;
+	req.home = getenv("HOME");
+	diag_list_init(&dl);
+	r = hosts_list(&req, &names, &dl);
+	if (r == -2) {
+		fprintf(stderr, "sshfwd: out of memory\n");
+		diag_list_free(&dl);
+		return MAIN_EXIT_USAGE;
+	}
+	for (i = 0; i < dl.n; i++) {
+		diag_format_ssh(&dl.v[i], buf, sizeof(buf));
+		fprintf(stderr, "%s\n", buf);
+	}
+	for (i = 0; i < names.n; i++)
+		printf("%s\n", names.v[i]);
+	hosts_names_free(&names);
+	diag_list_free(&dl);
+	if (fflush(stdout) != 0)
+		return MAIN_EXIT_USAGE;
+	return r == 0 ? 0 : MAIN_EXIT_USAGE;
 }
 
 int
@@ -51,6 +96,9 @@ main(int argc, char **argv)
 	case ARGS_MODE_LINT:
 		ret = main_not_built("--lint");
 		goto out;
+	case ARGS_MODE_LIST_HOSTS:
+		ret = main_list_hosts(&a);
+		goto out;
 	default:
 		break;
 	}
@@ -67,9 +115,6 @@ main(int argc, char **argv)
 		break;
 	case ARGS_MODE_CONTROL:
 		ret = main_not_built("-O");
-		break;
-	case ARGS_MODE_LIST_HOSTS:
-		ret = main_not_built("--list-hosts");
 		break;
 	default:
 		ret = main_not_built("forwarding");

@@ -1,0 +1,380 @@
+/*
+ * hosts: walk a config tree as ssh reads it and collect its plain Host
+ * aliases.
+ *
+ * Only two keywords matter here, Host and Include, so the line splitting is
+ * a small copy of ssh's own (readconf.c's strdelim for the keyword, misc.c's
+ * argv_split for the arguments): quotes, backslash escapes, `#` comments and
+ * the optional `=` after the keyword behave as in ssh, which is what makes a
+ * quoted alias or a commented-out Include come out right.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parser/hosts.h"
+
+#define HOSTS_WHITESPACE " \t\r\n"
+
+struct hosts_walk {
+	const struct hosts_request *req;
+	struct hosts_names *out;
+	struct diag_list *dl;
+	size_t files;
+};
+
+void
+hosts_names_free(struct hosts_names *names)
+{
+	size_t i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < names->n; i++)
+		free(names->v[i]);
+	free(names->v);
+	names->v = NULL;
+	names->n = 0;
+}
+
+/* Record an error; -2 when even that fails (out of memory). */
+static int hosts_error(struct hosts_walk *w, const char *file, int line,
+    const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int
+hosts_error(struct hosts_walk *w, const char *file, int line, const char *rule,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = diag_addv(w->dl, file, line, 0, DIAG_ERROR, rule, fmt, ap);
+	va_end(ap);
+	if (r != 0 && w->dl->n < DIAG_MAX)
+		return -2;
+	return 0;
+}
+
+/* a, b and c concatenated in a new string; NULL on out of memory. */
+static char *
+hosts_cat(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *s;
+
+	if ((s = malloc(la + lb + lc + 1)) == NULL)
+		return NULL;
+	memcpy(s, a, la);
+	memcpy(s + la, b, lb);
+	memcpy(s + la + lb, c, lc);
+	s[la + lb + lc] = '\0';
+	return s;
+}
+
+static int
+hosts_add(struct hosts_walk *w, const char *name)
+{
+	struct hosts_names *o = w->out;
+	char **nv;
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (strcmp(o->v[i], name) == 0)
+			return 0;
+	if (o->n >= HOSTS_MAX_NAMES)
+		return 0;
+	if ((nv = realloc(o->v, (o->n + 1) * sizeof(*nv))) == NULL)
+		return -2;
+	o->v = nv;
+	if ((nv[o->n] = strdup(name)) == NULL)
+		return -2;
+	o->n++;
+	return 0;
+}
+
+/*
+ * Split s in place into words as ssh's argv_split(s, ..., 1) does. Returns
+ * the number of words (pointers stored in words[], at most maxw), or -1 on
+ * an unterminated quote.
+ */
+static int
+hosts_split(char *s, char **words, int maxw)
+{
+	size_t i, j;
+	int n = 0, quote;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == ' ' || s[i] == '\t')
+			continue;
+		if (s[i] == '#')
+			break;
+		quote = 0;
+		/* words are only ever shorter than their source: copy down */
+		j = i;
+		if (n < maxw)
+			words[n] = s + j;
+		n++;
+		for (; s[i] != '\0'; i++) {
+			if (s[i] == '\\') {
+				if (s[i + 1] == '\'' || s[i + 1] == '"' ||
+				    s[i + 1] == '\\' ||
+				    (quote == 0 && s[i + 1] == ' '))
+					i++;
+				s[j++] = s[i];
+			} else if (quote == 0 && (s[i] == ' ' || s[i] == '\t'))
+				break;
+			else if (quote == 0 && (s[i] == '"' || s[i] == '\''))
+				quote = s[i];
+			else if (quote != 0 && s[i] == quote)
+				quote = 0;
+			else
+				s[j++] = s[i];
+		}
+		if (s[i] == '\0') {
+			s[j] = '\0';
+			if (quote != 0)
+				return -1;
+			break;
+		}
+		s[j] = '\0';
+	}
+	return n < maxw ? n : maxw;
+}
+
+static int hosts_read(struct hosts_walk *w, const char *path, int userconf,
+    int checkperm, int depth, int *err);
+
+/* Include: anchor, glob, read each match (sorted, as glob returns them). */
+static int
+hosts_include(struct hosts_walk *w, const char *file, int lineno,
+    const char *arg, int userconf, int depth)
+{
+	const struct hosts_request *rq = w->req;
+	const char *home, *sysdir;
+	char *pat = NULL;
+	glob_t gl;
+	size_t i;
+	int r, err;
+
+	if (*arg == '~' && !userconf)
+		return hosts_error(w, file, lineno, "bad-include",
+		    "bad include path %s.", arg);
+	home = rq->home != NULL ? rq->home : rq->pw_dir;
+	sysdir = rq->system_dir != NULL ? rq->system_dir : "/etc/ssh";
+	/* "~/.ssh/" for user configs, as ssh writes it before glob(); the
+	 * tilde is expanded here when we know the home directory, else by
+	 * glob's GLOB_TILDE (which reads $HOME). */
+	if (*arg == '/')
+		pat = hosts_cat(arg, "", "");
+	else if (*arg != '~' && !userconf)
+		pat = hosts_cat(sysdir, "/", arg);
+	else if (*arg != '~' && home != NULL)
+		pat = hosts_cat(home, "/.ssh/", arg);
+	else if (*arg != '~')
+		pat = hosts_cat("~/.ssh/", arg, "");
+	else if (home != NULL && (arg[1] == '/' || arg[1] == '\0'))
+		pat = hosts_cat(home, arg + 1, "");
+	else
+		pat = hosts_cat(arg, "", "");
+	if (pat == NULL)
+		return -2;
+
+	memset(&gl, 0, sizeof(gl));
+	r = glob(pat, GLOB_TILDE, NULL, &gl);
+	if (r == GLOB_NOMATCH) {
+		free(pat);
+		return 0;
+	}
+	if (r != 0) {
+		r = r == GLOB_NOSPACE
+		    ? -2
+		    : hosts_error(w, file, lineno, "bad-include",
+		          "glob failed for %s.", pat);
+		globfree(&gl);
+		free(pat);
+		return r;
+	}
+	free(pat);
+	for (i = 0, r = 0; i < gl.gl_pathc && r == 0; i++) {
+		r = hosts_read(w, gl.gl_pathv[i], userconf, 1, depth + 1, &err);
+		if (r == 1 && err != ENOENT)
+			r = hosts_error(w, file, lineno, "unreadable-config",
+			    "Can't open user config file %.100s: %.100s",
+			    gl.gl_pathv[i], strerror(err));
+		else if (r == 1)
+			r = 0;
+	}
+	globfree(&gl);
+	return r;
+}
+
+/* One config line: Host adds aliases, Include recurses, the rest is noise. */
+static int
+hosts_line(struct hosts_walk *w, char *line, const char *file, int lineno,
+    int userconf, int depth)
+{
+	char *kw, *s, *words[256];
+	size_t len;
+	int i, n, r, eq = 0, is_host;
+
+	len = strlen(line);
+	while (len > 0 && strchr(HOSTS_WHITESPACE "\f", line[len - 1]) != NULL)
+		line[--len] = '\0';
+	kw = line + strspn(line, HOSTS_WHITESPACE);
+	if (*kw == '\0' || *kw == '#')
+		return 0;
+	s = kw + strcspn(kw, HOSTS_WHITESPACE "\"=");
+	if (*s == '"')
+		return 0; /* a quoted keyword is never Host or Include */
+	if (*s == '=')
+		eq = 1;
+	if (*s != '\0')
+		*s++ = '\0';
+	s += strspn(s, HOSTS_WHITESPACE);
+	if (!eq && *s == '=') {
+		s++;
+		s += strspn(s, HOSTS_WHITESPACE);
+	}
+	is_host = strcasecmp(kw, "host") == 0;
+	if (!is_host && strcasecmp(kw, "include") != 0)
+		return 0;
+	n = hosts_split(s, words, (int)(sizeof(words) / sizeof(words[0])));
+	if (n < 0)
+		return hosts_error(
+		    w, file, lineno, "bad-quotes", "invalid quotes");
+	for (i = 0; i < n; i++) {
+		if (is_host) {
+			if (words[i][0] == '\0' || words[i][0] == '!' ||
+			    strpbrk(words[i], "*?") != NULL)
+				continue;
+			r = hosts_add(w, words[i]);
+		} else
+			r = hosts_include(
+			    w, file, lineno, words[i], userconf, depth);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Read one file. Returns 0 when read, 1 when it could not be opened (*err
+ * holds errno), -2 on out of memory; other problems are recorded in the
+ * diagnostics and the file is skipped (0).
+ */
+static int
+hosts_read(struct hosts_walk *w, const char *path, int userconf, int checkperm,
+    int depth, int *err)
+{
+	struct stat sb;
+	FILE *f = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	int r = -2, lineno = 0;
+
+	*err = 0;
+	if (depth > HOSTS_MAX_DEPTH) {
+		r = hosts_error(w, path, 0, "include-depth",
+		    "Too many recursive configuration includes");
+		goto out;
+	}
+	if (w->files >= HOSTS_MAX_FILES) {
+		r = hosts_error(w, path, 0, "include-count",
+		    "too many configuration files (max %d)", HOSTS_MAX_FILES);
+		goto out;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		*err = errno;
+		r = 1;
+		goto out;
+	}
+	w->files++;
+	if (checkperm && fstat(fileno(f), &sb) == 0 &&
+	    ((sb.st_uid != 0 && sb.st_uid != getuid()) ||
+	        (sb.st_mode & 022) != 0)) {
+		r = hosts_error(w, path, 0, "bad-permissions",
+		    "Bad owner or permissions on %s", path);
+		goto out;
+	}
+	r = 0;
+	while (r == 0 && (got = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		/* an embedded NUL or an absurd line: not config, skip it */
+		if ((size_t)got != strlen(line) || got > HOSTS_MAX_LINE)
+			continue;
+		r = hosts_line(w, line, path, lineno, userconf, depth);
+	}
+	if (r == 0 && ferror(f))
+		r = hosts_error(w, path, lineno, "unreadable-config",
+		    "%s: read error", path);
+out:
+	free(line);
+	if (f != NULL)
+		fclose(f);
+	return r;
+}
+
+int
+hosts_list(const struct hosts_request *req, struct hosts_names *out,
+    struct diag_list *dl)
+{
+	struct hosts_walk w;
+	char *user = NULL;
+	int r = -2, err;
+
+	out->v = NULL;
+	out->n = 0;
+	w.req = req;
+	w.out = out;
+	w.dl = dl;
+	w.files = 0;
+	if (req->config_file != NULL) {
+		/* ssh -F: a user config (~/.ssh anchoring), no system config */
+		if (strcasecmp(req->config_file, "none") == 0) {
+			r = 0;
+			goto out;
+		}
+		r = hosts_read(&w, req->config_file, 1, 0, 0, &err);
+		if (r == 1)
+			r = hosts_error(&w, req->config_file, 0,
+			    "unreadable-config",
+			    "Can't open user config file %.100s: %.100s",
+			    req->config_file, strerror(err));
+		goto out;
+	}
+	if (req->user_config == NULL && req->pw_dir != NULL &&
+	    (user = hosts_cat(req->pw_dir, "/.ssh/config", "")) == NULL)
+		goto out;
+	if (req->user_config != NULL || user != NULL) {
+		/* a missing user config is fine, as in ssh */
+		r = hosts_read(&w,
+		    req->user_config != NULL ? req->user_config : user, 1, 1, 0,
+		    &err);
+		if (r < 0)
+			goto out;
+	}
+	r = hosts_read(&w,
+	    req->system_config != NULL ? req->system_config
+	                               : "/etc/ssh/ssh_config",
+	    0, 0, 0, &err);
+	if (r == 1)
+		r = 0;
+out:
+	free(user);
+	if (r == -2) {
+		hosts_names_free(out);
+		return -2;
+	}
+	return diag_count_errors(dl) > 0 ? -1 : 0;
+}
