@@ -1,0 +1,252 @@
+# bash completion for sshfwd(1)                             -*- shell-script -*-
+#
+# Options and their arguments as in ssh(1); host aliases come from
+# `sshfwd --list-hosts [-F file]`, which reads the config exactly as sshfwd
+# does (Include followed, patterns left out). When that is not available the
+# Host lines of the config file are read directly.
+#
+# Installed as $(datadir)/bash-completion/completions/sshfwd; works without
+# the bash-completion package too (`source sshfwd.bash`).
+
+_sshfwd_config_keywords="AddKeysToAgent AddressFamily BatchMode BindAddress
+BindInterface CanonicalDomains CanonicalizeFallbackLocal CanonicalizeHostname
+CanonicalizeMaxDots CanonicalizePermittedCNAMEs CASignatureAlgorithms
+CertificateFile CheckHostIP Ciphers ClearAllForwardings Compression
+ConnectionAttempts ConnectTimeout ControlMaster ControlPath ControlPersist
+DynamicForward EnableEscapeCommandline EnableSSHKeysign EscapeChar
+ExitOnForwardFailure FingerprintHash ForkAfterAuthentication ForwardAgent
+ForwardX11 ForwardX11Timeout ForwardX11Trusted GatewayPorts
+GlobalKnownHostsFile GSSAPIAuthentication GSSAPIClientIdentity
+GSSAPIDelegateCredentials GSSAPIKexAlgorithms GSSAPIKeyExchange
+GSSAPIRenewalForcesRekey GSSAPIServerIdentity GSSAPITrustDns HashKnownHosts
+HostbasedAcceptedAlgorithms HostbasedAuthentication HostKeyAlgorithms
+HostKeyAlias Hostname IdentitiesOnly IdentityAgent IdentityFile IgnoreUnknown
+IPQoS KbdInteractiveAuthentication KbdInteractiveDevices KexAlgorithms
+KnownHostsCommand LocalCommand LocalForward LogLevel LogVerbose MACs
+NoHostAuthenticationForLocalhost NumberOfPasswordPrompts
+PasswordAuthentication PermitLocalCommand PermitRemoteOpen PKCS11Provider Port
+PreferredAuthentications ProxyCommand ProxyJump ProxyUseFdpass
+PubkeyAcceptedAlgorithms PubkeyAuthentication RekeyLimit RemoteCommand
+RemoteForward RequestTTY RequiredRSASize RevokedHostKeys SecurityKeyProvider
+SendEnv ServerAliveCountMax ServerAliveInterval SessionType SetEnv StdinNull
+StreamLocalBindMask StreamLocalBindUnlink StrictHostKeyChecking
+SyslogFacility TCPKeepAlive Tunnel TunnelDevice UpdateHostKeys User
+UserKnownHostsFile VerifyHostKeyDNS VisualHostKey XAuthLocation"
+
+_sshfwd_control_verbs="check forward cancel exit status"
+
+# Print the host aliases, one per line. $1: the -F file, if any.
+_sshfwd_hosts()
+{
+	local cmd=${COMP_WORDS[0]} out fopt=()
+	[[ $cmd == */* && -x $cmd ]] || cmd=sshfwd
+	[[ -n ${1-} ]] && fopt=(-F "$1")
+	if out=$("$cmd" --list-hosts "${fopt[@]}" 2>/dev/null) ||
+	    [[ -n $out ]]; then
+		printf '%s\n' "$out"
+		return
+	fi
+	# Fallback: the Host lines of the one file, patterns left out.
+	local f=${1:-$HOME/.ssh/config}
+	[[ -r $f ]] || return
+	awk 'tolower($1) == "host" || tolower($1) ~ /^host=/ {
+		sub(/^[Hh][Oo][Ss][Tt][ \t]*=?/, "")
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^#/) break
+			if ($i !~ /[*?!]/) print $i
+		}
+	}' "$f" 2>/dev/null
+}
+
+# Complete a word of host aliases (with an optional user@ prefix).
+_sshfwd_complete_hosts()
+{
+	local cur=$1 cfg=$2 prefix= h
+	if [[ $cur == *@* ]]; then
+		prefix=${cur%%@*}@
+		cur=${cur#*@}
+	fi
+	local IFS=$'\n'
+	for h in $(compgen -W "$(_sshfwd_hosts "$cfg")" -- "$cur"); do
+		COMPREPLY+=("$prefix$h")
+	done
+}
+
+_sshfwd_complete_files()
+{
+	local IFS=$'\n'
+	compopt -o filenames 2>/dev/null
+	COMPREPLY+=($(compgen -f -- "$1"))
+}
+
+_sshfwd()
+{
+	local cur prev i cfg= w
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=
+	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+	# The -F file given so far decides which aliases exist.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		-F) cfg=${COMP_WORDS[i + 1]} ;;
+		-F?*) cfg=${w#-F} ;;
+		esac
+	done
+	# eval-free tilde expansion of the -F argument
+	[[ $cfg == "~/"* ]] && cfg=$HOME/${cfg#"~/"}
+
+	case $prev in
+	-F | -i | -E | -S)
+		_sshfwd_complete_files "$cur"
+		return
+		;;
+	-O)
+		COMPREPLY=($(compgen -W "$_sshfwd_control_verbs" -- "$cur"))
+		return
+		;;
+	-o)
+		_sshfwd_complete_option "$cur" ""
+		return
+		;;
+	esac
+	# bash splits "-o Key=val" and "-oKey=val" at the = (COMP_WORDBREAKS)
+	local p2= p3=
+	((COMP_CWORD >= 2)) && p2=${COMP_WORDS[COMP_CWORD - 2]}
+	((COMP_CWORD >= 3)) && p3=${COMP_WORDS[COMP_CWORD - 3]}
+	if [[ $prev == = && $p3 == -o ]]; then
+		_sshfwd_option_values "$p2" "$cur" ""
+		return
+	elif [[ $prev == = && $p2 == -o?* ]]; then
+		_sshfwd_option_values "${p2#-o}" "$cur" ""
+		return
+	elif [[ $cur == = && $p2 == -o ]]; then
+		_sshfwd_option_values "$prev" "" "="
+		return
+	elif [[ $cur == = && $prev == -o?* ]]; then
+		_sshfwd_option_values "${prev#-o}" "" "="
+		return
+	fi
+
+	case $prev in
+	-c)
+		COMPREPLY=($(compgen -W "$(ssh -Q cipher 2>/dev/null)" -- "$cur"))
+		return
+		;;
+	-m)
+		COMPREPLY=($(compgen -W "$(ssh -Q mac 2>/dev/null)" -- "$cur"))
+		return
+		;;
+	-l)
+		COMPREPLY=($(compgen -u -- "$cur"))
+		return
+		;;
+	-J)
+		# comma-separated hops: complete the last one
+		local head= last=$cur
+		if [[ $cur == *,* ]]; then
+			head=${cur%,*},
+			last=${cur##*,}
+		fi
+		_sshfwd_complete_hosts "$last" "$cfg"
+		for i in "${!COMPREPLY[@]}"; do
+			COMPREPLY[i]=$head${COMPREPLY[i]}
+		done
+		return
+		;;
+	-B)
+		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"))
+		return
+		;;
+	-b | -p | -L | -R | -D)
+		return
+		;;
+	esac
+
+	case $cur in
+	--*)
+		COMPREPLY=($(compgen -W "--help --version --json --dry-run --lint
+		    --reconnect" -- "$cur"))
+		return
+		;;
+	-o?*)
+		_sshfwd_complete_option "${cur#-o}" -o
+		return
+		;;
+	-*)
+		COMPREPLY=($(compgen -W "-4 -6 -A -a -B -b -C -c -D -E -F -f -G -g
+		    -i -J -L -l -m -N -n -O -o -p -q -R -S -T -t -V -v -x --help
+		    --version --json --dry-run --lint --reconnect" -- "$cur"))
+		return
+		;;
+	esac
+	_sshfwd_complete_hosts "$cur" "$cfg"
+}
+
+# -o Keyword=value: keywords first (no space after the =), then a few values.
+# $1: the word after -o; $2: a prefix to put back on each reply ("-o" when
+# the option was written -oKeyword).
+_sshfwd_complete_option()
+{
+	local cur=$1 prefix=$2
+	COMPREPLY=()
+	if [[ $cur == *=* ]]; then
+		_sshfwd_option_values "${cur%%=*}" "${cur#*=}" \
+		    "$prefix${cur%%=*}="
+		return
+	fi
+	local IFS=$' \t\n' k
+	for k in $(compgen -S = -W "$_sshfwd_config_keywords" -- "$cur"); do
+		COMPREPLY+=("$prefix$k")
+	done
+	compopt -o nospace 2>/dev/null
+}
+
+# The values of keyword $1 that start with $2, each prefixed with $3.
+_sshfwd_option_values()
+{
+	local kw=$1 val=$2 prefix=$3 vals=
+	case ${kw,,} in
+	batchmode | checkhostip | clearallforwardings | compression | \
+	    exitonforwardfailure | forkafterauthentication | gatewayports | \
+	    hashknownhosts | identitiesonly | passwordauthentication | \
+	    kbdinteractiveauthentication | tcpkeepalive | \
+	    streamlocalbindunlink | stdinnull | visualhostkey | \
+	    forwardagent | forwardx11 | forwardx11trusted | \
+	    nohostauthenticationforlocalhost | permitlocalcommand | \
+	    proxyusefdpass | enablesshkeysign | enableescapecommandline | \
+	    gssapiauthentication | gssapidelegatecredentials | \
+	    hostbasedauthentication)
+		vals="yes no" ;;
+	stricthostkeychecking) vals="yes accept-new no off ask" ;;
+	addressfamily) vals="any inet inet6" ;;
+	controlmaster) vals="yes no ask auto autoask" ;;
+	requesttty) vals="no yes force auto" ;;
+	loglevel) vals="QUIET FATAL ERROR INFO VERBOSE DEBUG DEBUG1 DEBUG2 DEBUG3" ;;
+	pubkeyauthentication) vals="yes no unbound host-bound" ;;
+	canonicalizehostname) vals="yes no always" ;;
+	updatehostkeys | verifyhostkeydns | addkeystoagent) vals="yes no ask" ;;
+	ciphers) vals=$(ssh -Q cipher 2>/dev/null) ;;
+	macs) vals=$(ssh -Q mac 2>/dev/null) ;;
+	kexalgorithms) vals=$(ssh -Q kex 2>/dev/null) ;;
+	hostkeyalgorithms | pubkeyacceptedalgorithms)
+		vals=$(ssh -Q key 2>/dev/null) ;;
+	proxyjump) vals=$(_sshfwd_hosts "$cfg") ;;
+	identityfile | certificatefile | userknownhostsfile | controlpath | \
+	    globalknownhostsfile | identityagent)
+		local IFS=$'\n' f
+		for f in $(compgen -f -- "$val"); do
+			COMPREPLY+=("$prefix$f")
+		done
+		return
+		;;
+	esac
+	local IFS=$' \t\n' v
+	for v in $(compgen -W "$vals" -- "$val"); do
+		COMPREPLY+=("$prefix$v")
+	done
+}
+
+complete -F _sshfwd sshfwd
