@@ -1,0 +1,198 @@
+/*
+ * engine: one iteration of the launcher, and hop/forward lifecycle hooks.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "launcher/engine.h"
+#include "launcher/hop.h"
+#include "launcher/launch.h"
+#include "launcher/local.h"
+#include "launcher/log.h"
+#include "launcher/pump.h"
+#include "launcher/remote.h"
+#include "parser/options.h"
+
+void
+engine_pump_link(struct engine *e, struct pump *p)
+{
+	p->prev = NULL;
+	p->next = e->pumps;
+	if (e->pumps != NULL)
+		e->pumps->prev = p;
+	e->pumps = p;
+	e->num_pumps++;
+}
+
+void
+engine_pump_unlink(struct engine *e, struct pump *p)
+{
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else if (e->pumps == p)
+		e->pumps = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	p->next = p->prev = NULL;
+	e->num_pumps--;
+}
+
+void
+engine_stop(struct engine *e, int status)
+{
+	if (!e->stop)
+		e->exit_status = status;
+	e->stop = 1;
+}
+
+void
+engine_hop_ready(struct engine *e, struct hop *h)
+{
+	const struct options *o = e->dest;
+
+	log_msg(LOG_DEBUG1, "Authenticated to %s (hop %zu of %zu).", h->peer,
+	    h->index + 1, e->num_hops);
+	if (h->index + 1 < e->num_hops) {
+		(void)hop_start(e->hops[h->index + 1]);
+		return;
+	}
+	if (o->clear_forwardings == 1) {
+		log_msg(LOG_DEBUG1, "ClearAllForwardings: no forwards.");
+		e->started = 2;
+		return;
+	}
+	if (remote_start(e, h) != 0) {
+		log_msg(LOG_ERROR, "out of memory");
+		engine_stop(e, 255);
+		return;
+	}
+	e->started = 1; /* local listeners once remote replies are in */
+}
+
+void
+engine_hop_dead(struct engine *e, struct hop *h)
+{
+	struct pump *p;
+	size_t i;
+
+	for (p = e->pumps; p != NULL; p = p->next) {
+		if (p->hop == NULL || p->state == PUMP_DEAD)
+			continue;
+		if (p->hop->index >= h->index)
+			pump_abandon(p);
+	}
+	/* The carrier of h lives on the hop below, which is fine: close it
+	 * properly. */
+	if (h->carrier != NULL) {
+		struct pump *c = h->carrier;
+
+		h->carrier = NULL;
+		c->on_close = NULL;
+		c->data = NULL;
+		pump_close(c);
+	}
+	for (i = h->index + 1; i < e->num_hops; i++) {
+		if (e->hops[i]->state != HOP_IDLE &&
+		    e->hops[i]->state != HOP_DEAD) {
+			e->hops[i]->state = HOP_DEAD;
+			e->hops[i]->carrier = NULL;
+		}
+	}
+	if (e->lo != NULL && e->lo->reconnect)
+		log_msg(LOG_ERROR,
+		    "--reconnect is not implemented yet; "
+		    "exiting.");
+	engine_stop(e, 255);
+}
+
+/* PermitRemoteOpen entries: "any", "none", or host:port with '*'. */
+int
+engine_permit_remote_open(struct engine *e, const char *host, int port)
+{
+	const struct strlist *l = &e->dest->permitted_remote_opens;
+	char buf[300], pbuf[16];
+	const char *eh, *ep;
+	char *colon;
+	size_t i, n;
+
+	if (l->n == 0)
+		return 1;
+	snprintf(pbuf, sizeof(pbuf), "%d", port);
+	for (i = 0; i < l->n; i++) {
+		if (strcasecmp(l->v[i], "any") == 0)
+			return 1;
+		if (strcasecmp(l->v[i], "none") == 0)
+			return 0;
+		snprintf(buf, sizeof(buf), "%s", l->v[i]);
+		colon = strrchr(buf, ':');
+		if (colon == NULL)
+			continue;
+		*colon = '\0';
+		eh = buf;
+		ep = colon + 1;
+		n = strlen(eh);
+		if (n >= 2 && eh[0] == '[' && eh[n - 1] == ']') {
+			buf[n - 1] = '\0';
+			eh++;
+		}
+		if (strcmp(eh, "*") != 0 && strcasecmp(eh, host) != 0)
+			continue;
+		if (strcmp(ep, "*") != 0 && strcmp(ep, pbuf) != 0)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+engine_check_setup(struct engine *e)
+{
+	if (e->started == 1 && e->rfwd_pending == 0) {
+		if (local_start(e) != 0) {
+			log_msg(LOG_ERROR, "out of memory");
+			engine_stop(e, 255);
+			return;
+		}
+		e->started = 2;
+	}
+	if (e->started != 2 || e->forwards_up)
+		return;
+	e->forwards_up = 1;
+	if (e->forward_failures > 0 && e->dest->exit_on_forward_failure == 1) {
+		log_msg(LOG_ERROR,
+		    "Exiting: %d forward%s could not be set up "
+		    "and ExitOnForwardFailure is yes.",
+		    e->forward_failures, e->forward_failures == 1 ? "" : "s");
+		log_hint("fix or remove the failing forward, or set "
+		         "ExitOnForwardFailure no to run with the rest");
+		engine_stop(e, 255);
+		return;
+	}
+	if (e->dest->num_local_forwards + e->dest->num_remote_forwards == 0 ||
+	    e->dest->clear_forwardings == 1)
+		log_msg(LOG_DEBUG1,
+		    "No forwards to run; holding the connection "
+		    "open.");
+}
+
+void
+engine_iterate(struct engine *e, int max_ms)
+{
+	struct pump *p, *next;
+	size_t i;
+
+	(void)loop_wait(&e->loop, max_ms);
+	for (i = 0; i < e->num_hops; i++)
+		hop_drive(e->hops[i]);
+	for (p = e->pumps; p != NULL; p = next) {
+		next = p->next;
+		(void)pump_service(p, p->hop != NULL ? p->hop->moved : 0);
+	}
+	engine_check_setup(e);
+	for (i = 0; i < e->num_hops; i++)
+		hop_update_events(e->hops[i]);
+}

@@ -1,0 +1,76 @@
+/*
+ * engine: the state of one running launcher and its iteration.
+ *
+ * The engine owns the loop, the hop chain, every pump, the local listeners
+ * and the remote-forward table. One iteration is: wait on epoll (watchers
+ * only record readiness or move bytes between sockets and channels), drive
+ * every hop's libssh session outer first, run the service pass over the
+ * pumps (what libssh 0.10 never signals), re-arm transport interest, reap.
+ * Nothing is freed anywhere else, so callbacks never see freed memory.
+ */
+#ifndef SSHFWD_ENGINE_H
+#define SSHFWD_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "launcher/loop.h"
+
+struct plan;
+struct launch_opts;
+struct hop;
+struct pump;
+struct listener;
+struct rfwd;
+
+#define ENGINE_SCRATCH (256 * 1024)
+
+struct engine {
+	struct loop loop;
+	const struct plan *plan;
+	const struct launch_opts *lo;
+	const struct options *dest; /* the last hop's options */
+
+	struct hop **hops;
+	size_t num_hops;
+
+	struct pump *pumps; /* every live pump */
+	size_t num_pumps;
+	uint64_t next_id;
+
+	struct listener *listeners;
+	struct rfwd *rfwds;
+	size_t num_rfwds;
+	size_t rfwd_pending; /* tcpip-forward replies not yet received */
+
+	int started; /* forwards have been set up */
+	int forwards_up; /* every forward answered (for -f) */
+	int forward_failures;
+	int stop; /* leave the loop */
+	int exit_status;
+
+	uint8_t *scratch; /* ENGINE_SCRATCH bytes, for copies */
+	int sigfd;
+	struct loop_watch sig_watch;
+};
+
+/* One full iteration: wait (up to max_ms), drive, service, reap. */
+void engine_iterate(struct engine *e, int max_ms);
+
+/* A hop became READY: start the next one, or the forwards. */
+void engine_hop_ready(struct engine *e, struct hop *h);
+
+/* A hop died: drop everything above and on it; stop (no reconnect yet). */
+void engine_hop_dead(struct engine *e, struct hop *h);
+
+/* Link / unlink a pump in the engine's list. */
+void engine_pump_link(struct engine *e, struct pump *p);
+void engine_pump_unlink(struct engine *e, struct pump *p);
+
+/* PermitRemoteOpen of the destination allows host:port (remote dynamic). */
+int engine_permit_remote_open(struct engine *e, const char *host, int port);
+
+/* Stop the loop with an exit status (first caller wins the status). */
+void engine_stop(struct engine *e, int status);
+
+#endif

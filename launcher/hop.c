@@ -1,0 +1,858 @@
+/*
+ * hop: reach one server (TCP, ProxyCommand or a carrier channel), run the
+ * SSH handshake, host key check and authentication, then serve global
+ * requests one at a time.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+
+#include "launcher/auth.h"
+#include "launcher/engine.h"
+#include "launcher/hop.h"
+#include "launcher/hostkey.h"
+#include "launcher/log.h"
+#include "launcher/path.h"
+#include "launcher/pump.h"
+#include "parser/options.h"
+
+#define HOP_DRAIN_ROUNDS 64
+#define HOP_SOCKBUF (4 * 1024 * 1024)
+
+static void hop_on_fd(struct loop_watch *w, uint32_t ev);
+static int hop_session_start(struct hop *h);
+
+struct hop *
+hop_new(
+    struct engine *e, size_t index, const char *name, const struct options *o)
+{
+	struct hop *h;
+	char buf[512];
+
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return NULL;
+	h->eng = e;
+	h->index = index;
+	h->o = o;
+	h->lib_fd = -1;
+	h->pump_fd = -1;
+	h->name = strdup(
+	    name != NULL ? name : (o->host_arg != NULL ? o->host_arg : "?"));
+	snprintf(buf, sizeof(buf), "%s port %d",
+	    o->hostname != NULL ? o->hostname : h->name,
+	    o->port > 0 ? o->port : 22);
+	h->peer = strdup(buf);
+	if (h->name == NULL || h->peer == NULL) {
+		free(h->name);
+		free(h->peer);
+		free(h);
+		return NULL;
+	}
+	loop_watch_init(&h->w, hop_on_fd, h);
+	return h;
+}
+
+void
+hop_fail(struct hop *h, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[1024];
+
+	if (h->state == HOP_DEAD)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(h->error);
+	h->error = strdup(buf);
+	log_msg(LOG_ERROR, "%s", buf);
+	h->state = HOP_DEAD;
+	engine_hop_dead(h->eng, h);
+}
+
+static void
+hop_on_fd(struct loop_watch *w, uint32_t ev)
+{
+	struct hop *h = w->data;
+
+	(void)ev;
+	/* Only a wake-up: hop_drive() reads for every hop each iteration.
+	 * While TCP-connecting, EPOLLOUT means the connect finished. */
+	if (h->tcp_connecting)
+		h->tcp_connecting = 2;
+}
+
+/* --- hop 0: TCP ------------------------------------------------------------- */
+
+static void hop_tcp_next(struct hop *h);
+
+static void
+hop_tcp_timeout(struct loop_timer *t)
+{
+	struct hop *h = t->data;
+
+	log_msg(LOG_DEBUG1, "connect to %s: timed out", h->peer);
+	if (h->lib_fd >= 0) {
+		loop_watch_del(&h->eng->loop, &h->w);
+		close(h->lib_fd);
+		h->lib_fd = -1;
+	}
+	errno = ETIMEDOUT;
+	h->addr_cur = ((struct addrinfo *)h->addr_cur)->ai_next;
+	hop_tcp_next(h);
+}
+
+static int
+hop_bind_local(struct hop *h, int fd, int family)
+{
+	struct addrinfo hints, *res = NULL;
+	int rc;
+
+	if (h->o->bind_address == NULL)
+		return 0;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+	rc = getaddrinfo(h->o->bind_address, NULL, &hints, &res);
+	if (rc != 0) {
+		log_msg(LOG_ERROR, "getaddrinfo: %s: %s", h->o->bind_address,
+		    gai_strerror(rc));
+		return -1;
+	}
+	rc = bind(fd, res->ai_addr, res->ai_addrlen);
+	if (rc != 0)
+		log_msg(LOG_ERROR, "bind %s: %s", h->o->bind_address,
+		    strerror(errno));
+	freeaddrinfo(res);
+	return rc;
+}
+
+/* Try the current address; on immediate failure move on. */
+static void
+hop_tcp_next(struct hop *h)
+{
+	struct addrinfo *ai;
+	char host[NI_MAXHOST], port[NI_MAXSERV];
+	int fd, err = errno;
+
+	while ((ai = h->addr_cur) != NULL) {
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host),
+		        port, sizeof(port),
+		        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+			host[0] = '?';
+			host[1] = '\0';
+		}
+		log_msg(LOG_DEBUG1, "Connecting to %s [%s] port %s.",
+		    h->o->hostname, host, port);
+		fd = socket(ai->ai_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			err = errno;
+			h->addr_cur = ai->ai_next;
+			continue;
+		}
+		if (hop_bind_local(h, fd, ai->ai_family) != 0) {
+			err = errno;
+			close(fd);
+			h->addr_cur = ai->ai_next;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+		    errno != EINPROGRESS) {
+			err = errno;
+			log_msg(LOG_DEBUG1, "connect to address %s port %s: %s",
+			    host, port, strerror(err));
+			close(fd);
+			h->addr_cur = ai->ai_next;
+			continue;
+		}
+		h->lib_fd = fd;
+		h->tcp_connecting = 1;
+		if (loop_watch_add(&h->eng->loop, &h->w, fd, EPOLLOUT) != 0) {
+			hop_fail(h, "epoll: %s", strerror(errno));
+			return;
+		}
+		if (h->o->connection_timeout > 0)
+			loop_timer_arm(&h->eng->loop, &h->t_connect,
+			    (uint64_t)h->o->connection_timeout * 1000);
+		return;
+	}
+	/* All addresses failed for this attempt. */
+	h->attempt++;
+	if (h->attempt <
+	    (h->o->connection_attempts > 0 ? h->o->connection_attempts : 1)) {
+		h->addr_cur = h->addrs;
+		log_msg(LOG_DEBUG1, "connect to %s: attempt %d failed: %s",
+		    h->peer, h->attempt, strerror(err));
+		/* ssh sleeps a second between attempts. */
+		loop_timer_arm(&h->eng->loop, &h->t_connect, 1000);
+		h->tcp_connecting = 3;
+		return;
+	}
+	hop_fail(h, "ssh: connect to host %s: %s", h->peer,
+	    err == ETIMEDOUT ? "Connection timed out" : strerror(err));
+	if (err == ECONNREFUSED)
+		log_hint("is sshd running on %s, and is Port right for '%s'?",
+		    h->peer, h->name);
+	else if (err == ETIMEDOUT)
+		log_hint("the host did not answer; check HostName, the network "
+		         "path, or raise ConnectTimeout");
+}
+
+static void
+hop_tcp_timer(struct loop_timer *t)
+{
+	struct hop *h = t->data;
+
+	if (h->tcp_connecting == 3) {
+		h->tcp_connecting = 0;
+		hop_tcp_next(h);
+		return;
+	}
+	hop_tcp_timeout(t);
+}
+
+/* EPOLLOUT on a connecting socket. */
+static void
+hop_tcp_check(struct hop *h)
+{
+	int err = 0, one = 1;
+	socklen_t sl = sizeof(err);
+
+	if (getsockopt(h->lib_fd, SOL_SOCKET, SO_ERROR, &err, &sl) != 0)
+		err = errno;
+	if (err == EINPROGRESS) {
+		h->tcp_connecting = 1;
+		return;
+	}
+	loop_timer_disarm(&h->eng->loop, &h->t_connect);
+	h->tcp_connecting = 0;
+	if (err != 0) {
+		loop_watch_del(&h->eng->loop, &h->w);
+		close(h->lib_fd);
+		h->lib_fd = -1;
+		log_msg(
+		    LOG_DEBUG1, "connect to %s: %s", h->peer, strerror(err));
+		h->addr_cur = ((struct addrinfo *)h->addr_cur)->ai_next;
+		errno = err;
+		hop_tcp_next(h);
+		return;
+	}
+	(void)setsockopt(
+	    h->lib_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (h->o->tcp_keep_alive != 0)
+		(void)setsockopt(
+		    h->lib_fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	log_msg(LOG_DEBUG1, "Connection established.");
+	loop_watch_del(&h->eng->loop, &h->w);
+	if (hop_session_start(h) != 0)
+		return;
+}
+
+static int
+hop_start_tcp(struct hop *h)
+{
+	struct addrinfo hints, *res = NULL;
+	char port[16];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = h->o->address_family == AF_OPT_INET ? AF_INET
+	    : h->o->address_family == AF_OPT_INET6            ? AF_INET6
+	                                                      : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", h->o->port > 0 ? h->o->port : 22);
+	/* Blocking resolution at (re)connect time only. */
+	rc = getaddrinfo(h->o->hostname, port, &hints, &res);
+	if (rc != 0) {
+		hop_fail(h, "ssh: Could not resolve hostname %s: %s",
+		    h->o->hostname, gai_strerror(rc));
+		log_hint(
+		    "check HostName for '%s' (and AddressFamily)", h->name);
+		return -1;
+	}
+	h->addrs = res;
+	h->addr_cur = res;
+	h->attempt = 0;
+	loop_timer_init(&h->t_connect, hop_tcp_timer, h);
+	hop_tcp_next(h);
+	return h->state == HOP_DEAD ? -1 : 0;
+}
+
+/* --- hop 0: ProxyCommand -------------------------------------------------- */
+
+static char *
+hop_proxy_expand(struct hop *h, const char *cmd)
+{
+	size_t cap = strlen(cmd) * 2 + 256, len = 0;
+	char *out = malloc(cap), tmp[64];
+	const char *p, *add;
+	size_t n;
+
+	if (out == NULL)
+		return NULL;
+	for (p = cmd; *p != '\0'; p++) {
+		add = NULL;
+		if (*p == '%' && p[1] != '\0') {
+			p++;
+			switch (*p) {
+			case 'h':
+				add = h->o->hostname;
+				break;
+			case 'n':
+				add = h->o->host_arg;
+				break;
+			case 'r':
+				add = h->o->user != NULL ? h->o->user : "";
+				break;
+			case 'p':
+				snprintf(tmp, sizeof(tmp), "%d",
+				    h->o->port > 0 ? h->o->port : 22);
+				add = tmp;
+				break;
+			case '%':
+				add = "%";
+				break;
+			default:
+				tmp[0] = '%';
+				tmp[1] = *p;
+				tmp[2] = '\0';
+				add = tmp;
+				break;
+			}
+		} else {
+			tmp[0] = *p;
+			tmp[1] = '\0';
+			add = tmp;
+		}
+		if (add == NULL)
+			add = "";
+		n = strlen(add);
+		if (len + n + 1 > cap) {
+			char *t;
+
+			cap = (len + n + 1) * 2;
+			t = realloc(out, cap);
+			if (t == NULL) {
+				free(out);
+				return NULL;
+			}
+			out = t;
+		}
+		memcpy(out + len, add, n);
+		len += n;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+static int
+hop_start_proxy(struct hop *h)
+{
+	int sv[2];
+	pid_t pid;
+	char *cmd;
+	const char *shell = getenv("SHELL");
+
+	cmd = hop_proxy_expand(h, h->o->proxy_command);
+	if (cmd == NULL) {
+		hop_fail(h, "out of memory");
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		free(cmd);
+		hop_fail(h, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	if (shell == NULL || *shell == '\0')
+		shell = "/bin/sh";
+	log_msg(LOG_DEBUG1, "Executing proxy command: exec %s", cmd);
+	pid = fork();
+	if (pid < 0) {
+		free(cmd);
+		close(sv[0]);
+		close(sv[1]);
+		hop_fail(h, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		char *argv[4];
+		size_t len = strlen(cmd) + 6;
+		char *ecmd = malloc(len);
+
+		if (ecmd == NULL)
+			_exit(1);
+		memcpy(ecmd, "exec ", 5);
+		memcpy(ecmd + 5, cmd, len - 5);
+		dup2(sv[1], 0);
+		dup2(sv[1], 1);
+		signal(SIGPIPE, SIG_DFL);
+		argv[0] = (char *)shell;
+		argv[1] = (char *)"-c";
+		argv[2] = ecmd;
+		argv[3] = NULL;
+		execv(shell, argv);
+		fprintf(stderr, "exec %s: %s\n", shell, strerror(errno));
+		_exit(1);
+	}
+	free(cmd);
+	close(sv[1]);
+	h->proxy_pid = pid;
+	h->lib_fd = sv[0];
+	return hop_session_start(h);
+}
+
+/* --- hop k >= 1: carrier ---------------------------------------------------- */
+
+static void
+hop_carrier_opened(struct pump *p, int ok, int code, const char *text)
+{
+	struct hop *h = p->data;
+
+	(void)code;
+	if (!ok) {
+		p->on_close = NULL;
+		p->data = NULL;
+		h->carrier = NULL;
+		hop_fail(h,
+		    "ssh: connect to host %s via %s: channel open failed: %s",
+		    h->peer, h->eng->hops[h->index - 1]->name,
+		    text != NULL ? text : "unknown reason");
+		log_hint(
+		    "the jump host '%s' could not reach %s; check HostName "
+		    "and Port of '%s' as seen from the jump host",
+		    h->eng->hops[h->index - 1]->name, h->peer, h->name);
+		return;
+	}
+	log_msg(LOG_DEBUG1, "channel to %s via %s open", h->peer,
+	    h->eng->hops[h->index - 1]->name);
+	(void)hop_session_start(h);
+}
+
+static void
+hop_carrier_closed(struct pump *p)
+{
+	struct hop *h = p->data;
+
+	if (h == NULL)
+		return;
+	h->carrier = NULL;
+	if (h->state != HOP_DEAD && h->state != HOP_IDLE)
+		hop_fail(h, "Connection to %s closed by jump host %s.", h->peer,
+		    h->eng->hops[h->index - 1]->name);
+}
+
+static int
+hop_start_carrier(struct hop *h)
+{
+	struct hop *prev = h->eng->hops[h->index - 1];
+	int sv[2], sz = HOP_SOCKBUF;
+	char desc[512];
+	struct pump *p;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		hop_fail(h, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	(void)setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	(void)setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	h->lib_fd = sv[0];
+	snprintf(
+	    desc, sizeof(desc), "hop %zu carrier to %s", h->index + 1, h->peer);
+	p = pump_new(h->eng, prev, sv[1], NULL, desc);
+	if (p == NULL) {
+		hop_fail(h, "out of memory");
+		return -1;
+	}
+	h->carrier = p;
+	p->data = h;
+	p->on_open = hop_carrier_opened;
+	p->on_close = hop_carrier_closed;
+	p->quiet_close = 1;
+	log_msg(
+	    LOG_DEBUG1, "Opening channel to %s via %s", h->peer, prev->name);
+	/* OpenSSH's -W sends this originator when it has no socket peer. */
+	(void)pump_open_tcp(p, h->o->hostname, h->o->port > 0 ? h->o->port : 22,
+	    "127.0.0.1", 65535);
+	return h->state == HOP_DEAD ? -1 : 0;
+}
+
+int
+hop_start(struct hop *h)
+{
+	h->state = HOP_TRANSPORT;
+	if (h->index > 0)
+		return hop_start_carrier(h);
+	if (h->o->proxy_command != NULL &&
+	    strcmp(h->o->proxy_command, "none") != 0)
+		return hop_start_proxy(h);
+	return hop_start_tcp(h);
+}
+
+/* --- session --------------------------------------------------------------- */
+
+static int
+hop_set_list(struct hop *h, enum ssh_options_e opt, const char *val,
+    enum opt_id id, const char *keyword)
+{
+	/* Only lists the user chose: libssh's defaults already follow its
+	 * own capabilities and the host-key order it derives from
+	 * known_hosts. */
+	if (val == NULL || h->o->origin[id].kind == ORIGIN_DEFAULT ||
+	    h->o->origin[id].kind == ORIGIN_UNSET)
+		return 0;
+	if (ssh_options_set(h->s, opt, val) != 0) {
+		hop_fail(h, "%s: no algorithm in '%s' is supported by libssh",
+		    keyword, val);
+		log_hint("list at least one algorithm libssh %s supports "
+		         "(see `ssh -Q` for names)",
+		    ssh_version(0));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+hop_session_start(struct hop *h)
+{
+	int zero = 0, port, rc;
+	char name[1024];
+
+	h->state = HOP_HANDSHAKE;
+	h->s = ssh_new();
+	if (h->s == NULL) {
+		hop_fail(h, "out of memory");
+		return -1;
+	}
+	(void)ssh_options_set(h->s, SSH_OPTIONS_PROCESS_CONFIG, &zero);
+	if (h->lib_fd >= 65536) {
+		hop_fail(h, "transport fd %d too large for libssh", h->lib_fd);
+		return -1;
+	}
+	rc = ssh_options_set(h->s, SSH_OPTIONS_FD, &h->lib_fd);
+	if (rc == 0) {
+		/* The known_hosts name: the alias verbatim, or the host with
+		 * its port (libssh brackets it when not 22). */
+		if (h->o->host_key_alias != NULL) {
+			port = 22;
+			snprintf(
+			    name, sizeof(name), "%s", h->o->host_key_alias);
+		} else {
+			port = h->o->port > 0 ? h->o->port : 22;
+			snprintf(name, sizeof(name), "%s", h->o->hostname);
+		}
+		rc = ssh_options_set(h->s, SSH_OPTIONS_HOST, name);
+		if (rc == 0)
+			rc = ssh_options_set(h->s, SSH_OPTIONS_PORT, &port);
+	}
+	if (rc == 0 && h->o->user != NULL &&
+	    ssh_options_set(h->s, SSH_OPTIONS_USER, h->o->user) != 0) {
+		hop_fail(
+		    h, "invalid user name '%s' for %s", h->o->user, h->name);
+		log_hint("libssh refuses user names with shell "
+		         "metacharacters or a leading '-'");
+		return -1;
+	}
+	if (rc != 0) {
+		hop_fail(h, "cannot set up the session for %s: %s", h->name,
+		    ssh_get_error(h->s));
+		return -1;
+	}
+	if (hop_set_list(h, SSH_OPTIONS_CIPHERS_C_S, h->o->ciphers, OPT_CIPHERS,
+	        "Ciphers") != 0 ||
+	    hop_set_list(h, SSH_OPTIONS_CIPHERS_S_C, h->o->ciphers, OPT_CIPHERS,
+	        "Ciphers") != 0 ||
+	    hop_set_list(
+	        h, SSH_OPTIONS_HMAC_C_S, h->o->macs, OPT_MACS, "MACs") != 0 ||
+	    hop_set_list(
+	        h, SSH_OPTIONS_HMAC_S_C, h->o->macs, OPT_MACS, "MACs") != 0 ||
+	    hop_set_list(h, SSH_OPTIONS_KEY_EXCHANGE, h->o->kex_algorithms,
+	        OPT_KEX_ALGORITHMS, "KexAlgorithms") != 0 ||
+	    hop_set_list(h, SSH_OPTIONS_HOSTKEYS, h->o->host_key_algorithms,
+	        OPT_HOST_KEY_ALGORITHMS, "HostKeyAlgorithms") != 0 ||
+	    hop_set_list(h, SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES,
+	        h->o->pubkey_accepted_algos, OPT_PUBKEY_ACCEPTED_ALGORITHMS,
+	        "PubkeyAcceptedAlgorithms") != 0)
+		return -1;
+	if (h->o->compression == 1)
+		(void)ssh_options_set(h->s, SSH_OPTIONS_COMPRESSION, "yes");
+	if (h->o->rekey_limit > 0) {
+		uint64_t v = (uint64_t)h->o->rekey_limit;
+
+		(void)ssh_options_set(h->s, SSH_OPTIONS_REKEY_DATA, &v);
+	}
+	if (h->o->rekey_interval > 0) {
+		uint32_t v = (uint32_t)h->o->rekey_interval * 1000;
+
+		(void)ssh_options_set(h->s, SSH_OPTIONS_REKEY_TIME, &v);
+	}
+	if (h->o->required_rsa_size > 0)
+		(void)ssh_options_set(
+		    h->s, SSH_OPTIONS_RSA_MIN_SIZE, &h->o->required_rsa_size);
+	if (hostkey_prepare(h) != 0)
+		return -1;
+	ssh_set_blocking(h->s, 0);
+	memset(&h->rx, 0, sizeof(h->rx));
+	ssh_set_counters(h->s, NULL, &h->rx);
+	h->seen_in_packets = 0;
+	log_set_hop(h->name);
+	rc = ssh_connect(h->s);
+	log_set_hop(NULL);
+	if (rc == SSH_ERROR) {
+		hop_fail(h, "ssh: connect to host %s: %s", h->peer,
+		    ssh_get_error(h->s));
+		return -1;
+	}
+	h->ev = ssh_event_new();
+	if (h->ev == NULL || ssh_event_add_session(h->ev, h->s) != SSH_OK) {
+		hop_fail(h, "cannot create the event for %s", h->name);
+		return -1;
+	}
+	if (loop_watch_add(&h->eng->loop, &h->w, h->lib_fd, EPOLLIN) != 0) {
+		hop_fail(h, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	hop_update_events(h);
+	return 0;
+}
+
+void
+hop_update_events(struct hop *h)
+{
+	uint32_t ev = EPOLLIN;
+
+	if (h->s == NULL || h->w.fd < 0 || h->tcp_connecting)
+		return;
+	if (ssh_get_fd(h->s) != h->lib_fd) {
+		/* libssh closed the fd on an error path: forget it. */
+		loop_watch_del(&h->eng->loop, &h->w);
+		return;
+	}
+	if (ssh_get_poll_flags(h->s) & SSH_WRITE_PENDING)
+		ev |= EPOLLOUT;
+	(void)loop_watch_set(&h->eng->loop, &h->w, ev);
+}
+
+/* --- global requests ------------------------------------------------------- */
+
+int
+hop_greq(struct hop *h, enum greq_kind kind, const char *addr, int port,
+    greq_done_fn done, void *data)
+{
+	struct greq *g;
+
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return -2;
+	g->kind = kind;
+	g->addr = strdup(addr != NULL ? addr : "");
+	if (g->addr == NULL) {
+		free(g);
+		return -2;
+	}
+	g->port = port;
+	g->done = done;
+	g->data = data;
+	if (h->gq_tail != NULL)
+		h->gq_tail->next = g;
+	else
+		h->gq_head = g;
+	h->gq_tail = g;
+	return 0;
+}
+
+static void
+hop_greq_step(struct hop *h)
+{
+	struct greq *g;
+	int rc, bound;
+
+	while ((g = h->gq_head) != NULL && h->state == HOP_READY) {
+		bound = 0;
+		if (g->kind == GREQ_LISTEN)
+			rc = ssh_channel_listen_forward(
+			    h->s, g->addr, g->port, &bound);
+		else
+			rc = ssh_channel_cancel_forward(h->s, g->addr, g->port);
+		if (rc == SSH_AGAIN)
+			return;
+		h->gq_head = g->next;
+		if (h->gq_head == NULL)
+			h->gq_tail = NULL;
+		if (g->done != NULL)
+			g->done(h, g, rc, bound);
+		free(g->addr);
+		free(g);
+	}
+}
+
+static void
+hop_greq_clear(struct hop *h)
+{
+	struct greq *g;
+
+	while ((g = h->gq_head) != NULL) {
+		h->gq_head = g->next;
+		free(g->addr);
+		free(g);
+	}
+	h->gq_tail = NULL;
+}
+
+/* --- driving --------------------------------------------------------------- */
+
+static void
+hop_handshake_done(struct hop *h)
+{
+	int fl;
+
+	/* libssh made the fd blocking while connecting; a blocking send on a
+	 * full socketpair would deadlock this single thread. */
+	fl = fcntl(h->lib_fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(h->lib_fd, F_SETFL, fl | O_NONBLOCK);
+	log_msg(LOG_DEBUG1, "%s: SSH connection established (%s, %s)", h->name,
+	    ssh_get_cipher_in(h->s) != NULL ? ssh_get_cipher_in(h->s) : "?",
+	    ssh_get_kex_algo(h->s) != NULL ? ssh_get_kex_algo(h->s) : "?");
+	if (hostkey_verify(h) != 0) {
+		hop_fail(h, "Host key verification failed.");
+		return;
+	}
+	h->state = HOP_AUTH;
+	h->auth = auth_new();
+	if (h->auth == NULL)
+		hop_fail(h, "out of memory");
+}
+
+void
+hop_drive(struct hop *h)
+{
+	int i, rc;
+	enum auth_result ar;
+
+	h->moved = 0;
+	if (h->state == HOP_TRANSPORT && h->tcp_connecting == 2)
+		hop_tcp_check(h);
+	if (h->s == NULL || h->state < HOP_HANDSHAKE || h->state == HOP_DEAD)
+		return;
+	log_set_hop(h->name);
+	for (i = 0; i < HOP_DRAIN_ROUNDS; i++) {
+		rc = ssh_event_dopoll(h->ev, 0);
+		if (rc != SSH_OK)
+			break;
+		if (h->state == HOP_DEAD)
+			break;
+	}
+	if (h->state == HOP_HANDSHAKE) {
+		rc = ssh_connect(h->s);
+		if (rc == SSH_OK)
+			hop_handshake_done(h);
+		else if (rc == SSH_ERROR)
+			hop_fail(h, "ssh: connect to host %s: %s", h->peer,
+			    ssh_get_error(h->s));
+	}
+	if (h->state == HOP_AUTH) {
+		ar = auth_step(h);
+		if (ar == AUTH_OK) {
+			auth_free(h->auth);
+			h->auth = NULL;
+			h->state = HOP_READY;
+			engine_hop_ready(h->eng, h);
+		} else if (ar == AUTH_FAIL) {
+			hop_fail(h, "%s@%s: Permission denied (%s).",
+			    h->o->user != NULL ? h->o->user : "?", h->peer,
+			    "authentication failed");
+		}
+	}
+	if (h->state == HOP_READY)
+		hop_greq_step(h);
+	if (h->state != HOP_DEAD && h->s != NULL) {
+		if (!ssh_is_connected(h->s) ||
+		    (ssh_get_status(h->s) & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
+			const char *err = ssh_get_error(h->s);
+
+			hop_fail(h, "Connection to %s closed%s%s", h->peer,
+			    err != NULL && *err != '\0' ? ": " : ".",
+			    err != NULL && *err != '\0' ? err : "");
+		}
+	}
+	if (h->rx.in_packets != h->seen_in_packets) {
+		h->seen_in_packets = h->rx.in_packets;
+		h->moved = 1;
+	}
+	log_set_hop(NULL);
+}
+
+void
+hop_teardown(struct hop *h)
+{
+	int fd;
+
+	loop_watch_del(&h->eng->loop, &h->w);
+	loop_timer_disarm(&h->eng->loop, &h->t_connect);
+	hop_greq_clear(h);
+	auth_free(h->auth);
+	h->auth = NULL;
+	fd = h->s != NULL ? ssh_get_fd(h->s) : h->lib_fd;
+	if (h->ev != NULL) {
+		if (h->s != NULL)
+			ssh_event_remove_session(h->ev, h->s);
+		ssh_event_free(h->ev);
+		h->ev = NULL;
+	}
+	if (h->s != NULL) {
+		if (fd >= 0 && ssh_is_connected(h->s))
+			ssh_disconnect(h->s);
+		ssh_free(h->s);
+		h->s = NULL;
+	}
+	/* libssh never closes an SSH_OPTIONS_FD fd on disconnect, but does on
+	 * its error paths (then ssh_get_fd was -1). */
+	if (fd >= 0)
+		close(fd);
+	h->lib_fd = -1;
+	if (h->addrs != NULL)
+		freeaddrinfo(h->addrs);
+	h->addrs = h->addr_cur = NULL;
+	h->tcp_connecting = 0;
+	if (h->proxy_pid > 0) {
+		int st;
+
+		kill(h->proxy_pid, SIGTERM);
+		(void)waitpid(h->proxy_pid, &st, 0);
+		h->proxy_pid = 0;
+	}
+	if (h->state != HOP_DEAD)
+		h->state = HOP_IDLE;
+}
+
+void
+hop_free(struct hop *h)
+{
+	if (h == NULL)
+		return;
+	hop_teardown(h);
+	free(h->name);
+	free(h->peer);
+	free(h->error);
+	free(h);
+}

@@ -1,0 +1,336 @@
+/*
+ * local: bind and accept for LocalForward and DynamicForward.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "launcher/engine.h"
+#include "launcher/hop.h"
+#include "launcher/local.h"
+#include "launcher/log.h"
+#include "launcher/pump.h"
+#include "parser/options.h"
+
+#define LOCAL_BACKLOG 512
+#define LOCAL_ACCEPTS_PER_EVENT 64
+
+void
+local_fwd_desc(const struct fwd *f, char *buf, size_t len)
+{
+	char lis[300], tgt[300];
+
+	if (f->listen_path != NULL)
+		snprintf(lis, sizeof(lis), "%s", f->listen_path);
+	else if (f->listen_host != NULL)
+		snprintf(lis, sizeof(lis), "[%s]:%d", f->listen_host,
+		    f->listen_port);
+	else
+		snprintf(lis, sizeof(lis), "%d", f->listen_port);
+	if (f->kind == FWD_DYNAMIC || f->kind == FWD_REMOTE_DYNAMIC)
+		snprintf(tgt, sizeof(tgt), "(SOCKS)");
+	else if (f->connect_path != NULL)
+		snprintf(tgt, sizeof(tgt), "%s", f->connect_path);
+	else
+		snprintf(tgt, sizeof(tgt), "[%s]:%d",
+		    f->connect_host != NULL ? f->connect_host : "?",
+		    f->connect_port);
+	snprintf(buf, len, "%s -> %s", lis, tgt);
+}
+
+static void
+local_on_accept(struct loop_watch *w, uint32_t ev)
+{
+	struct listener *l = w->data;
+	struct engine *e = l->eng;
+	struct hop *dest = e->hops[e->num_hops - 1];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char host[NI_MAXHOST], port[NI_MAXSERV], desc[2048];
+	int fd, i, peer_port = 0;
+	struct pump *p;
+	const struct fwd *f = l->fwd;
+
+	(void)ev;
+	for (i = 0; i < LOCAL_ACCEPTS_PER_EVENT; i++) {
+		sl = sizeof(ss);
+		fd = accept4(w->fd, (struct sockaddr *)&ss, &sl,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				log_msg(
+				    LOG_ERROR, "accept: %s", strerror(errno));
+			return;
+		}
+		if (ss.ss_family == AF_UNIX) {
+			snprintf(host, sizeof(host), "%s", l->unix_path);
+			port[0] = '\0';
+		} else if (getnameinfo((struct sockaddr *)&ss, sl, host,
+		               sizeof(host), port, sizeof(port),
+		               NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+			snprintf(host, sizeof(host), "?");
+			port[0] = '\0';
+		} else {
+			char *end = NULL;
+			long v;
+
+			errno = 0;
+			v = strtol(port, &end, 10); /* errno checked */
+			if (errno == 0 && end != NULL && *end == '\0')
+				peer_port = (int)v;
+		}
+		if (dest->state != HOP_READY) {
+			log_msg(LOG_INFO,
+			    "connection from %s refused: the "
+			    "tunnel to %s is not up",
+			    host, dest->name);
+			close(fd);
+			continue;
+		}
+		if (f->kind == FWD_DYNAMIC) {
+			snprintf(desc, sizeof(desc), "%s%s%s", host,
+			    port[0] ? ":" : "", port);
+			p = pump_new(e, dest, fd, f, desc);
+			if (p == NULL)
+				continue;
+			(void)pump_start_socks_local(p);
+			continue;
+		}
+		if (f->connect_path != NULL)
+			snprintf(desc, sizeof(desc), "%s%s%s -> %s", host,
+			    port[0] ? ":" : "", port, f->connect_path);
+		else
+			snprintf(desc, sizeof(desc), "%s%s%s -> %s:%d", host,
+			    port[0] ? ":" : "", port, f->connect_host,
+			    f->connect_port);
+		log_msg(LOG_DEBUG1,
+		    "Connection to port %d forwarding to %s "
+		    "port %d requested.",
+		    f->listen_port,
+		    f->connect_path != NULL ? f->connect_path : f->connect_host,
+		    f->connect_port);
+		p = pump_new(e, dest, fd, f, desc);
+		if (p == NULL)
+			continue;
+		if (f->connect_path != NULL)
+			(void)pump_open_unix(p, f->connect_path);
+		else
+			(void)pump_open_tcp(p, f->connect_host, f->connect_port,
+			    ss.ss_family == AF_UNIX ? "127.0.0.1" : host,
+			    peer_port);
+	}
+}
+
+static int
+local_add_fd(struct listener *l, int fd)
+{
+	if (l->nfds >= LOCAL_MAX_SOCKETS) {
+		close(fd);
+		return 0;
+	}
+	loop_watch_init(&l->w[l->nfds], local_on_accept, l);
+	if (loop_watch_add(&l->eng->loop, &l->w[l->nfds], fd, EPOLLIN) != 0) {
+		close(fd);
+		return -1;
+	}
+	l->nfds++;
+	return 0;
+}
+
+static int
+local_bind_unix(struct listener *l, const struct options *o)
+{
+	struct sockaddr_un sun;
+	const char *path = l->fwd->listen_path;
+	mode_t old;
+	int fd, mask;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_msg(LOG_ERROR,
+		    "unix_listener: path \"%s\" too long for "
+		    "Unix domain socket",
+		    path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (o->stream_local_bind_unlink == 1)
+		(void)unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	mask =
+	    o->stream_local_bind_mask >= 0 ? o->stream_local_bind_mask : 0177;
+	old = umask((mode_t)mask);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		int err = errno;
+
+		umask(old);
+		close(fd);
+		log_msg(LOG_ERROR, "unix_listener: cannot bind to path %s: %s",
+		    path, strerror(err));
+		if (err == EADDRINUSE)
+			log_hint(
+			    "a socket file already exists there; remove it "
+			    "or set StreamLocalBindUnlink yes");
+		errno = err;
+		return -1;
+	}
+	umask(old);
+	if (listen(fd, LOCAL_BACKLOG) != 0) {
+		close(fd);
+		return -1;
+	}
+	l->unix_path = strdup(path);
+	return local_add_fd(l, fd);
+}
+
+static int
+local_bind_tcp(struct listener *l, const struct options *o)
+{
+	const struct fwd *f = l->fwd;
+	const char *addr = NULL;
+	struct addrinfo hints, *res = NULL, *ai;
+	char port[16], host[NI_MAXHOST];
+	int wildcard = 0, fd, one = 1, rc, err = 0, bound = 0;
+
+	/* ssh's channel_fwd_bind_addr() for the client side. */
+	if (f->listen_host == NULL) {
+		if (o->gateway_ports == 1)
+			wildcard = 1;
+	} else if (*f->listen_host == '\0' ||
+	    strcmp(f->listen_host, "*") == 0) {
+		wildcard = 1;
+	} else if (strcmp(f->listen_host, "localhost") != 0) {
+		addr = f->listen_host;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = o->address_family == AF_OPT_INET ? AF_INET
+	    : o->address_family == AF_OPT_INET6            ? AF_INET6
+	                                                   : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = wildcard ? AI_PASSIVE : 0;
+	snprintf(port, sizeof(port), "%d", f->listen_port);
+	rc = getaddrinfo(addr, port, &hints, &res);
+	if (rc != 0) {
+		log_msg(LOG_ERROR, "bind [%s]:%d: getaddrinfo: %s",
+		    addr != NULL ? addr : "localhost", f->listen_port,
+		    gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family,
+		    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		(void)setsockopt(
+		    fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ai->ai_family == AF_INET6)
+			(void)setsockopt(
+			    fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host),
+		        NULL, 0, NI_NUMERICHOST) != 0)
+			snprintf(host, sizeof(host), "?");
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+		    listen(fd, LOCAL_BACKLOG) != 0) {
+			err = errno;
+			log_msg(
+			    err == EADDRNOTAVAIL && ai->ai_family == AF_INET6
+			        ? LOG_DEBUG1
+			        : LOG_ERROR,
+			    "bind [%s]:%d: %s", host, f->listen_port,
+			    strerror(err));
+			close(fd);
+			continue;
+		}
+		log_msg(LOG_DEBUG1, "Local forwarding listening on %s port %d.",
+		    host, f->listen_port);
+		if (local_add_fd(l, fd) == 0)
+			bound++;
+	}
+	freeaddrinfo(res);
+	if (bound == 0) {
+		if (err == EADDRINUSE)
+			log_hint("another program already listens on port %d; "
+			         "stop it or pick another port for this "
+			         "forward",
+			    f->listen_port);
+		else if (err == EACCES)
+			log_hint("ports below 1024 need privileges; pick a "
+			         "port above 1023");
+		return -1;
+	}
+	return 0;
+}
+
+int
+local_start(struct engine *e)
+{
+	const struct options *o = e->dest;
+	struct listener *l;
+	char desc[700];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < o->num_local_forwards; i++) {
+		const struct fwd *f = &o->local_forwards[i];
+
+		l = calloc(1, sizeof(*l));
+		if (l == NULL)
+			return -2;
+		l->eng = e;
+		l->fwd = f;
+		local_fwd_desc(f, desc, sizeof(desc));
+		l->desc = strdup(desc);
+		l->next = e->listeners;
+		e->listeners = l;
+		if (f->listen_path != NULL)
+			rc = local_bind_unix(l, o);
+		else
+			rc = local_bind_tcp(l, o);
+		if (rc != 0) {
+			e->forward_failures++;
+			log_msg(LOG_ERROR,
+			    "Could not request local forwarding "
+			    "(%s).",
+			    desc);
+		}
+	}
+	return 0;
+}
+
+void
+local_stop(struct engine *e)
+{
+	struct listener *l;
+	int i;
+
+	while ((l = e->listeners) != NULL) {
+		e->listeners = l->next;
+		for (i = 0; i < l->nfds; i++) {
+			int fd = l->w[i].fd;
+
+			loop_watch_del(&e->loop, &l->w[i]);
+			close(fd);
+		}
+		if (l->unix_path != NULL)
+			(void)unlink(l->unix_path);
+		free(l->unix_path);
+		free(l->desc);
+		free(l);
+	}
+}
