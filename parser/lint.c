@@ -2197,6 +2197,13 @@ lint_host_forwards(struct lint_ctx *c, struct host_index *hi, const char *name,
 		if (lint_chain_matches(c, c->dirs[di].block, name) != 1 ||
 		    lint_fwd_info(c, di, &f) != 0)
 			continue;
+		/* ssh drops a forward equal to an earlier one */
+		for (i = 0; i < n; i++)
+			if (lint_same_forward(
+			        &c->dirs[(*buf)[i].dir], &c->dirs[di]))
+				break;
+		if (i < n)
+			continue;
 		for (i = 0; i < n; i++) {
 			const struct lfwd *o = &(*buf)[i];
 			const struct ldir *od = &c->dirs[o->dir];
@@ -2209,8 +2216,6 @@ lint_host_forwards(struct lint_ctx *c, struct host_index *hi, const char *name,
 				continue;
 			if (o->cls != f.cls && o->cls != LC_ALL &&
 			    f.cls != LC_ALL)
-				continue;
-			if (lint_same_forward(od, d))
 				continue;
 			if (lint_diag_seen(
 			        c, d->file, d->line, "duplicate-listen-port"))
@@ -2279,6 +2284,25 @@ lint_per_host(struct lint_ctx *c, const int *nub)
 				    !lint_has_wild(b->pats[k]))
 					(void)lint_jnode(c, &g, b->pats[k]);
 		}
+	}
+	/* Jump hosts named in ProxyJump lines are hosts too (a wildcard
+	 * block may make one jump through itself). */
+	for (i = 0; i < c->ndirs && !c->oom && c->req->num_targets == 0; i++) {
+		const struct ldir *d = &c->dirs[i];
+		char *v, *h;
+
+		if (d->kw == NULL || d->kw->kind != KW_OPTION ||
+		    d->kw->opt != OPT_PROXY_JUMP || lint_is_none(d->raw))
+			continue;
+		if ((v = strdup(d->raw)) == NULL) {
+			LINT_OOM(c);
+			break;
+		}
+		v[strcspn(v, "#, \t\r\n")] = '\0';
+		if ((h = lint_jump_host(v)) != NULL && *h != '\0')
+			(void)lint_jnode(c, &g, h);
+		free(h);
+		free(v);
 	}
 	nalias = g.n;
 	for (i = 0; i < nalias && !c->oom; i++)
