@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 PKGS="build-essential autoconf automake libtool pkg-config libssh-dev \
 libpcre2-dev check openssh-server openssh-client socat curl iproute2 \
-python3 procps man-db"
+python3 procps man-db zsh"
 
 install_deps() {
 	missing=""
