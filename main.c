@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "parser/args.h"
+#include "parser/config.h"
 #include "parser/diag.h"
 #include "parser/hosts.h"
 
@@ -68,6 +69,58 @@ main_list_hosts(const struct args *a)
 	return r == 0 ? 0 : MAIN_EXIT_USAGE;
 }
 
+/*
+ * -G: resolve like ssh and print its dump; diagnostics go to stderr as
+ * ssh prints them (log lines end in "\r\n", fprintf ones in "\n").
+ */
+static int
+main_dump(const struct args *a)
+{
+	struct config_env env;
+	struct config_request req;
+	struct options o;
+	struct diag_list dl;
+	char *out = NULL, line[8192];
+	size_t i;
+	int r, lvl, stdin_tty;
+
+	if (config_env_from_process(&env) != 0) {
+		fprintf(stderr, "No user exists for uid %lu\r\n",
+		    (unsigned long)getuid());
+		return MAIN_EXIT_USAGE;
+	}
+	memset(&req, 0, sizeof(req));
+	req.destination = a->destination;
+	req.config_file = a->config_file;
+	req.events = a->events;
+	req.num_events = a->num_events;
+	req.dest_pos_set = 1;
+	req.dest_pos = a->dest_pos;
+	req.have_command = a->num_positionals > 0;
+	diag_list_init(&dl);
+	r = config_resolve(&req, &env, &o, &dl);
+	lvl = config_log_level(&o);
+	stdin_tty = isatty(STDIN_FILENO);
+	for (i = 0; i < dl.n; i++) {
+		if (!config_diag_visible(&dl.v[i], lvl))
+			continue;
+		if (strcmp(dl.v[i].rule, "no-tty") == 0 && stdin_tty &&
+		    o.stdin_null != 1)
+			continue;
+		diag_format_ssh(&dl.v[i], line, sizeof(line));
+		fprintf(stderr, "%s%s", line, dl.v[i].plain ? "\n" : "\r\n");
+	}
+	if (r == 0 && (out = config_dump(&o)) != NULL)
+		fputs(out, stdout);
+	free(out);
+	options_free(&o);
+	diag_list_free(&dl);
+	config_env_free(&env);
+	if (r == -2)
+		fprintf(stderr, "sshfwd: out of memory\n");
+	return r == 0 ? 0 : MAIN_EXIT_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -108,7 +161,7 @@ main(int argc, char **argv)
 	}
 	switch (a.mode) {
 	case ARGS_MODE_DUMP:
-		ret = main_not_built("-G");
+		ret = main_dump(&a);
 		break;
 	case ARGS_MODE_DRY_RUN:
 		ret = main_not_built("--dry-run");
@@ -120,7 +173,7 @@ main(int argc, char **argv)
 		ret = main_not_built("forwarding");
 		break;
 	}
- out:
+out:
 	args_free(&a);
 	return ret;
 }

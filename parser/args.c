@@ -300,8 +300,10 @@ args_parse(int argc, char *const argv[], struct args *a)
 				    &a->num_positionals, av[optind]);
 		} else if ((a->destination = strdup(av[optind])) == NULL)
 			r = -2;
-		else
+		else {
+			a->dest_pos = a->num_events;
 			r = 0;
+		}
 		if (r != 0)
 			goto out;
 		if (!dashdash || a->mode == ARGS_MODE_LINT) {

@@ -44,6 +44,7 @@ struct args {
 	int no_tty;            /* -T */
 	char *control_command; /* -O */
 	char *destination;     /* first positional; NULL if none */
+	size_t dest_pos;       /* events recorded before the destination */
 	char **positionals;    /* every positional after the destination */
 	size_t num_positionals;
 	char **lint_targets;   /* --lint: all positionals */

@@ -23,22 +23,22 @@
  * (malloc'd, the resolver's canonical name, or NULL) and *naddrs when the
  * name resolves, -1 when it does not.
  */
-typedef int (*config_resolve_fn)(void *ctx, const char *name, int family,
-    char **canonical, int *naddrs);
+typedef int (*config_resolve_fn)(
+    void *ctx, const char *name, int family, char **canonical, int *naddrs);
 
 struct config_env {
-	char *pw_dir;         /* home directory from the password database */
-	char *env_home;       /* $HOME (glob's ~ in Include); may be NULL */
-	char *local_user;     /* login name from the password database */
+	char *pw_dir; /* home directory from the password database */
+	char *env_home; /* $HOME (glob's ~ in Include); may be NULL */
+	char *local_user; /* login name from the password database */
 	long uid;
 	char *local_hostname; /* gethostname() */
-	char *user_config;    /* NULL: <pw_dir>/.ssh/config */
-	char *system_config;  /* NULL: /etc/ssh/ssh_config */
-	char *shell;          /* $SHELL for Match exec; NULL: /bin/sh */
+	char *user_config; /* NULL: <pw_dir>/.ssh/config */
+	char *system_config; /* NULL: /etc/ssh/ssh_config */
+	char *shell; /* $SHELL for Match exec; NULL: /bin/sh */
 	config_resolve_fn resolve; /* NULL: getaddrinfo */
 	void *resolve_ctx;
-	int no_exec;          /* 1: never run Match exec (treated as false) */
-	int no_dns;           /* 1: never resolve names (dry-run) */
+	int no_exec; /* 1: never run Match exec (treated as false) */
+	int no_dns; /* 1: never resolve names (dry-run) */
 };
 
 /* Fill env from the process (getpwuid, getenv, gethostname). 0 or -1. */
@@ -61,6 +61,15 @@ struct config_request {
 	size_t config_buffer_len;
 	const struct args_event *events;
 	size_t num_events;
+	/* Where the destination stood on the command line: the number of
+	 * events before it (ssh applies user@host / ssh:// only if -l/-p/-o
+	 * have not set User/Port yet). When dest_pos_set is 0, every event
+	 * counts as coming before the destination. */
+	int dest_pos_set;
+	size_t dest_pos;
+	/* A remote command was given after the destination (ssh's checks
+	 * against RemoteCommand, -f and the tty message depend on it). */
+	int have_command;
 };
 
 /*
@@ -71,6 +80,19 @@ struct config_request {
  */
 int config_resolve(const struct config_request *req,
     const struct config_env *env, struct options *out, struct diag_list *dl);
+
+/*
+ * Log level ssh would use while parsing this command line (-q, -v, -o
+ * LogLevel): decides which diagnostics ssh would have shown. Returns
+ * out->cmdline_log_level mapped to ssh's default (INFO) when unset.
+ */
+int config_log_level(const struct options *o);
+
+/*
+ * Whether ssh would have printed diagnostic d at log level lvl (fatal
+ * needs FATAL, errors ERROR, informational lines INFO).
+ */
+int config_diag_visible(const struct diag *d, int lvl);
 
 /*
  * The -G dump of resolved options, exactly as ssh 9.2 (Debian) prints it.

@@ -37,6 +37,8 @@ struct diag {
 	enum diag_severity severity;
 	enum diag_style style;
 	int fatal;     /* ssh stops immediately (vs. counts and goes on) */
+	int plain;     /* ssh wrote it with fprintf: the line ends "\n", not
+			  the "\r\n" of its log functions */
 	char *rule;    /* short id, e.g. "bad-port"; never NULL */
 	char *message; /* ssh-compatible text, no location prefix */
 	char *hint;    /* what to do about it, or NULL */

@@ -170,6 +170,8 @@ enum fwd_kind {
 	FWD_REMOTE_DYNAMIC = 3, /* RemoteForward / -R with one argument */
 };
 
+/* Unix-socket sides: path set and port -2 (ssh's PORT_STREAMLOCAL);
+ * dynamic forwards keep ssh's connect_host "socks" marker. */
 struct fwd {
 	enum fwd_kind kind;
 	char *listen_host; /* NULL = not given; "" and "*" kept as given */
@@ -325,10 +327,30 @@ struct options {
 	/* Provenance of each option, indexed by enum opt_id. */
 	struct origin origin[OPT_COUNT];
 
+	/* Set by config_resolve (additions to the original contract). */
+	int cmdline_log_level;    /* -q/-v/-o LogLevel: what ssh logs with
+				     while parsing; OPT_UNSET = INFO */
+	char *stdio_forward_host; /* -W host, or NULL */
+	int stdio_forward_port;
+
 	/* Interned file names for origins (owned). */
 	char **pool;
 	size_t pool_n;
 };
+
+/*
+ * Fill every still-unset option with ssh's default (Debian 9.2p1
+ * fill_default_options), recording ORIGIN_DEFAULT. stdio_forward: -W was
+ * given (ExitOnForwardFailure and ClearAllForwardings default to yes).
+ * Returns 0; -1 when an algorithm list assembles to nothing (then *failed
+ * names it as ssh does, e.g. "kex_algorithms", and, like ssh, the rest of
+ * the pass -- later lists, "none" clearing -- is skipped); -2 on OOM.
+ */
+int options_fill_defaults(struct options *o, int stdio_forward,
+    const char **failed);
+
+/* ClearAllForwardings: drop every forward and reset Tunnel to no. */
+void options_clear_forwardings(struct options *o);
 
 /* Set every field to its unset sentinel. Never fails. */
 void options_init(struct options *o);

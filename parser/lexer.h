@@ -1,0 +1,42 @@
+/*
+ * lexer: the two tokenisers of ssh_config, byte-compatible with OpenSSH's
+ * misc.c strdelim() (keywords, Match) and argv_split() (arguments).
+ */
+#ifndef SSHFWD_LEXER_H
+#define SSHFWD_LEXER_H
+
+#include <stddef.h>
+
+#define LEXER_LINE_MAX (1024 * 1024) /* ours: ssh has no limit */
+#define LEXER_FILE_MAX (64 * 1024 * 1024) /* ours */
+#define LEXER_MAX_ARGS 65536 /* ours: bound on argv_split */
+
+/* ssh's WHITESPACE set for strdelim and trimming. */
+#define LEXER_WHITESPACE " \t\r\n"
+
+/*
+ * Return the next token of *s, splitting on whitespace, `"` quotes and a
+ * single `=`, modifying the buffer in place like ssh's strdelim(). Returns
+ * NULL (and leaves *s NULL) on an unmatched quote or when *s is NULL.
+ * After the last token *s becomes NULL.
+ */
+char *lexer_strdelim(char **s);
+
+/*
+ * Split s into arguments like ssh's argv_split(s, ..., 1): space/TAB
+ * separators, `"` and `'` quoting, \\ \" \' and (unquoted) "\ " escapes, a
+ * token starting with `#` ends the line. Returns 0, -1 on unterminated
+ * quote, -2 on out of memory or too many arguments. *argvp is
+ * NULL-terminated; free with lexer_argv_free.
+ */
+int lexer_argv_split(const char *s, int *argcp, char ***argvp);
+void lexer_argv_free(char **av, int ac);
+
+/* Strip ssh's trailing whitespace set (" \t\r\n\f") from line, never
+ * removing the first byte. */
+void lexer_chop(char *line);
+
+/* Lower-case s in place (ASCII). */
+void lexer_lowercase(char *s);
+
+#endif
