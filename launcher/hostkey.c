@@ -31,6 +31,26 @@ struct hk_found {
 	int line;
 };
 
+/* OpenSSH's display name of a key type ("ED25519", "RSA", ...). */
+static const char *
+hostkey_type_name(ssh_key key)
+{
+	switch (ssh_key_type(key)) {
+	case SSH_KEYTYPE_ED25519:
+		return "ED25519";
+	case SSH_KEYTYPE_RSA:
+		return "RSA";
+	case SSH_KEYTYPE_DSS:
+		return "DSA";
+	case SSH_KEYTYPE_ECDSA_P256:
+	case SSH_KEYTYPE_ECDSA_P384:
+	case SSH_KEYTYPE_ECDSA_P521:
+		return "ECDSA";
+	default:
+		return ssh_key_type_to_char(ssh_key_type(key));
+	}
+}
+
 int
 hostkey_name(const struct options *o, char *buf, size_t len)
 {
@@ -300,7 +320,7 @@ hostkey_verify(struct hop *h)
 		log_msg(LOG_ERROR, "%s: no host key received", h->name);
 		return -1;
 	}
-	type = ssh_key_type_to_char(ssh_key_type(key));
+	type = hostkey_type_name(key);
 	if (ssh_get_publickey_hash(
 	        key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0)
 		fp = ssh_get_fingerprint_hash(
