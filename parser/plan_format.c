@@ -20,6 +20,19 @@
 #define PF_VALUE_COL 24 /* two spaces, a 21-column label, one space */
 #define PF_LABEL_W 21
 #define PF_SRC_COL 56
+#define PF_FILE_SHORT 20 /* longer file names are shown by basename */
+#define PF_MAX_FILES 64
+
+/*
+ * Short names for config files in the origin column: a path longer than
+ * PF_FILE_SHORT is shown by its basename when that is unambiguous, and
+ * the text starts with a legend.
+ */
+struct pf_names {
+	const char *full[PF_MAX_FILES];
+	const char *shown[PF_MAX_FILES];
+	size_t n;
+};
 
 /* A growable output buffer; the first failed allocation sticks. */
 struct pf_buf {
@@ -27,6 +40,7 @@ struct pf_buf {
 	size_t len, cap;
 	int oom;
 	size_t col; /* column of the next byte, for the text layout */
+	const struct pf_names *names; /* text only; may be NULL */
 };
 
 static void
@@ -262,13 +276,86 @@ pf_dest(const struct plan *p)
 
 /* ---- text ------------------------------------------------------------ */
 
+static const char *
+pf_file_name(const struct pf_names *nm, const char *file)
+{
+	size_t i;
+
+	if (file == NULL)
+		return "?";
+	for (i = 0; nm != NULL && i < nm->n; i++)
+		if (strcmp(nm->full[i], file) == 0)
+			return nm->shown[i];
+	return file;
+}
+
+static void
+pf_names_add(struct pf_names *nm, const char *file)
+{
+	size_t i;
+
+	if (file == NULL || nm->n == PF_MAX_FILES)
+		return;
+	for (i = 0; i < nm->n; i++)
+		if (strcmp(nm->full[i], file) == 0)
+			return;
+	nm->full[nm->n] = file;
+	nm->shown[nm->n] = file;
+	nm->n++;
+}
+
+static void
+pf_names_origin(struct pf_names *nm, const struct origin *o)
+{
+	if (o->kind == ORIGIN_FILE || o->kind == ORIGIN_DERIVED)
+		pf_names_add(nm, o->file);
+}
+
+/* Collect every file an origin of p names; pick the short names. */
+static void
+pf_names_build(struct pf_names *nm, const struct plan *p)
+{
+	const struct options *o;
+	const char *base;
+	size_t h, i, j;
+
+	memset(nm, 0, sizeof(*nm));
+	for (h = 0; h < p->num_hops; h++) {
+		o = &p->hops[h].opts;
+		pf_names_origin(nm, &p->hops[h].named_at);
+		for (i = 0; i < OPT_COUNT; i++)
+			pf_names_origin(nm, &o->origin[i]);
+		for (i = 0; i < o->num_identity_files; i++)
+			pf_names_origin(nm, &o->identity_files[i].origin);
+	}
+	for (i = 0; i < p->num_fwds; i++)
+		pf_names_origin(nm, &p->fwds[i].fwd->origin);
+	for (i = 0; i < nm->n; i++) {
+		if (strlen(nm->full[i]) <= PF_FILE_SHORT ||
+		    (base = strrchr(nm->full[i], '/')) == NULL ||
+		    base[1] == '\0')
+			continue;
+		base++;
+		for (j = 0; j < nm->n; j++) {
+			const char *ob = strrchr(nm->full[j], '/');
+
+			if (j != i &&
+			    strcmp(ob ? ob + 1 : nm->full[j], base) == 0)
+				break;
+		}
+		if (j == nm->n)
+			nm->shown[i] = base;
+	}
+}
+
 /* An origin in the text's third column: "cfg:12", "-p (command line)". */
 static void
-pf_origin_short(const struct origin *o, char *buf, size_t len)
+pf_origin_short(
+    const struct pf_names *nm, const struct origin *o, char *buf, size_t len)
 {
 	switch (o->kind) {
 	case ORIGIN_FILE:
-		snprintf(buf, len, "%s:%d", o->file ? o->file : "?", o->line);
+		snprintf(buf, len, "%s:%d", pf_file_name(nm, o->file), o->line);
 		break;
 	case ORIGIN_COMMAND_LINE:
 		if (o->flag != NULL)
@@ -281,7 +368,8 @@ pf_origin_short(const struct origin *o, char *buf, size_t len)
 		break;
 	case ORIGIN_DERIVED:
 		if (o->file != NULL)
-			snprintf(buf, len, "from %s:%d", o->file, o->line);
+			snprintf(buf, len, "from %s:%d",
+			    pf_file_name(nm, o->file), o->line);
 		else
 			snprintf(buf, len, "derived");
 		break;
@@ -328,7 +416,7 @@ pf_row(struct pf_buf *b, const char *label, const char *value,
 
 	src[0] = '\0';
 	if (o != NULL)
-		pf_origin_short(o, src, sizeof(src));
+		pf_origin_short(b->names, o, src, sizeof(src));
 	if (value == NULL)
 		value = "";
 	pf_add(b, "  ");
@@ -344,17 +432,18 @@ pf_row(struct pf_buf *b, const char *label, const char *value,
 	pf_addn(b, value, take);
 	value += take + skip;
 	if (src[0] != '\0') {
-		if (b->col + 2 <= PF_SRC_COL)
+		/* at the origin column; else right-aligned; else alone */
+		if (b->col + 2 <= PF_SRC_COL &&
+		    PF_SRC_COL + strlen(src) <= PF_WIDTH)
 			pf_pad_to(b, PF_SRC_COL);
 		else if (b->col + 2 + strlen(src) <= PF_WIDTH)
-			pf_add(b, "  ");
+			pf_pad_to(b, PF_WIDTH - strlen(src));
 		else {
 			pf_add(b, "\n");
 			pf_pad_to(b,
-			    strlen(src) + PF_SRC_COL > PF_WIDTH &&
-			            strlen(src) < PF_WIDTH
+			    strlen(src) + PF_VALUE_COL <= PF_WIDTH
 			        ? PF_WIDTH - strlen(src)
-			        : PF_SRC_COL);
+			        : PF_VALUE_COL);
 		}
 		pf_add(b, src);
 	}
@@ -637,11 +726,14 @@ pf_text_forwards(struct pf_buf *b, const struct plan *p)
 char *
 plan_format_text(const struct plan *p, int flags)
 {
-	struct pf_buf b = { NULL, 0, 0, 0, 0 };
-	size_t i;
+	struct pf_buf b = { NULL, 0, 0, 0, 0, NULL };
+	struct pf_names nm;
+	size_t i, k;
 
 	if (p->num_hops == 0)
 		return strdup("");
+	pf_names_build(&nm, p);
+	b.names = &nm;
 	pf_addf(&b,
 	    "Plan for %s: %zu hop%s, %zu forward%s "
 	    "(nothing connected, no DNS)\n",
@@ -653,6 +745,15 @@ plan_format_text(const struct plan *p, int flags)
 	for (i = 0; i < p->num_hops; i++)
 		pf_addf(&b, "%s%s", p->hops[i].alias,
 		    i + 1 < p->num_hops ? " -> " : "\n");
+	for (i = 0, k = 0; i < nm.n; i++) {
+		if (nm.shown[i] == nm.full[i])
+			continue;
+		pf_addf(&b, "%s%s = ", k++ == 0 ? "Files: " : "       ",
+		    nm.shown[i]);
+		if (b.col + strlen(nm.full[i]) > PF_WIDTH)
+			pf_add(&b, "\n         ");
+		pf_addf(&b, "%s\n", nm.full[i]);
+	}
 	for (i = 0; i < p->num_hops; i++)
 		pf_text_hop(&b, p, i, flags);
 	pf_text_forwards(&b, p);
@@ -744,7 +845,7 @@ pf_json_str(struct pf_buf *b, const char *s)
 char *
 plan_format_json_string(const char *s)
 {
-	struct pf_buf b = { NULL, 0, 0, 0, 0 };
+	struct pf_buf b = { NULL, 0, 0, 0, 0, NULL };
 
 	pf_json_str(&b, s);
 	return pf_finish(&b);
@@ -945,7 +1046,7 @@ pf_json_hop(
 	    b, "port", o->port > 0 ? o->port : 22, &o->origin[OPT_PORT]);
 	pf_add(b, ",\"proxy_jump\":");
 	if (o->jump_host != NULL) {
-		struct pf_buf t = { NULL, 0, 0, 0, 0 };
+		struct pf_buf t = { NULL, 0, 0, 0, 0, NULL };
 
 		pf_proxyjump_text(&t, o);
 		if (t.oom)
@@ -1101,7 +1202,7 @@ char *
 plan_format_json(const struct plan *p, const char *destination,
     const struct diag_list *dl, int flags)
 {
-	struct pf_buf b = { NULL, 0, 0, 0, 0 };
+	struct pf_buf b = { NULL, 0, 0, 0, 0, NULL };
 	const struct options *o;
 	size_t i;
 
@@ -1143,7 +1244,7 @@ plan_format_json(const struct plan *p, const char *destination,
 char *
 plan_format_diags(const struct diag_list *dl)
 {
-	struct pf_buf b = { NULL, 0, 0, 0, 0 };
+	struct pf_buf b = { NULL, 0, 0, 0, 0, NULL };
 	const struct diag *d;
 	size_t i;
 
