@@ -53,35 +53,44 @@ _sshfwd_hosts()
 		sub(/^[Hh][Oo][Ss][Tt][ \t]*=?/, "")
 		for (i = 1; i <= NF; i++) {
 			if ($i ~ /^#/) break
-			if ($i !~ /[*?!]/) print $i
+			gsub(/"/, "", $i)
+			if ($i != "" && $i !~ /[*?!]/) print $i
 		}
 	}' "$f" 2>/dev/null
+}
+
+# Append to COMPREPLY what `compgen ARGS...` prints, one reply per line
+# (no word splitting, no globbing of the results).
+_sshfwd_compgen()
+{
+	local w
+	while IFS= read -r w; do
+		COMPREPLY+=("$w")
+	done < <(compgen "$@" 2>/dev/null)
 }
 
 # Complete a word of host aliases (with an optional user@ prefix).
 _sshfwd_complete_hosts()
 {
-	local cur=$1 cfg=$2 prefix= h
+	local cur=$1 cfg=$2 prefix='' h
 	if [[ $cur == *@* ]]; then
 		prefix=${cur%%@*}@
 		cur=${cur#*@}
 	fi
-	local IFS=$'\n'
-	for h in $(compgen -W "$(_sshfwd_hosts "$cfg")" -- "$cur"); do
-		COMPREPLY+=("$prefix$h")
-	done
+	while IFS= read -r h; do
+		[[ -n $h && $h == "$cur"* ]] && COMPREPLY+=("$prefix$h")
+	done < <(_sshfwd_hosts "$cfg")
 }
 
 _sshfwd_complete_files()
 {
-	local IFS=$'\n'
 	compopt -o filenames 2>/dev/null
-	COMPREPLY+=($(compgen -f -- "$1"))
+	_sshfwd_compgen -f -- "$1"
 }
 
 _sshfwd()
 {
-	local cur prev i cfg= w
+	local cur prev i cfg='' w
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=
@@ -96,7 +105,7 @@ _sshfwd()
 		esac
 	done
 	# eval-free tilde expansion of the -F argument
-	[[ $cfg == "~/"* ]] && cfg=$HOME/${cfg#"~/"}
+	[[ $cfg == \~/* ]] && cfg=$HOME/${cfg#\~/}
 
 	case $prev in
 	-F | -i | -E | -S)
@@ -104,7 +113,7 @@ _sshfwd()
 		return
 		;;
 	-O)
-		COMPREPLY=($(compgen -W "$_sshfwd_control_verbs" -- "$cur"))
+		_sshfwd_compgen -W "$_sshfwd_control_verbs" -- "$cur"
 		return
 		;;
 	-o)
@@ -113,7 +122,7 @@ _sshfwd()
 		;;
 	esac
 	# bash splits "-o Key=val" and "-oKey=val" at the = (COMP_WORDBREAKS)
-	local p2= p3=
+	local p2='' p3=
 	((COMP_CWORD >= 2)) && p2=${COMP_WORDS[COMP_CWORD - 2]}
 	((COMP_CWORD >= 3)) && p3=${COMP_WORDS[COMP_CWORD - 3]}
 	if [[ $prev == = && $p3 == -o ]]; then
@@ -132,20 +141,20 @@ _sshfwd()
 
 	case $prev in
 	-c)
-		COMPREPLY=($(compgen -W "$(ssh -Q cipher 2>/dev/null)" -- "$cur"))
+		_sshfwd_compgen -W "$(ssh -Q cipher 2>/dev/null)" -- "$cur"
 		return
 		;;
 	-m)
-		COMPREPLY=($(compgen -W "$(ssh -Q mac 2>/dev/null)" -- "$cur"))
+		_sshfwd_compgen -W "$(ssh -Q mac 2>/dev/null)" -- "$cur"
 		return
 		;;
 	-l)
-		COMPREPLY=($(compgen -u -- "$cur"))
+		_sshfwd_compgen -u -- "$cur"
 		return
 		;;
 	-J)
 		# comma-separated hops: complete the last one
-		local head= last=$cur
+		local head='' last=$cur
 		if [[ $cur == *,* ]]; then
 			head=${cur%,*},
 			last=${cur##*,}
@@ -157,7 +166,7 @@ _sshfwd()
 		return
 		;;
 	-B)
-		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"))
+		_sshfwd_compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"
 		return
 		;;
 	-b | -p | -L | -R | -D)
@@ -167,8 +176,8 @@ _sshfwd()
 
 	case $cur in
 	--*)
-		COMPREPLY=($(compgen -W "--help --version --json --dry-run --lint
-		    --reconnect" -- "$cur"))
+		_sshfwd_compgen -W "--help --version --json --dry-run --lint
+		    --reconnect" -- "$cur"
 		return
 		;;
 	-o?*)
@@ -176,9 +185,9 @@ _sshfwd()
 		return
 		;;
 	-*)
-		COMPREPLY=($(compgen -W "-4 -6 -A -a -B -b -C -c -D -E -F -f -G -g
+		_sshfwd_compgen -W "-4 -6 -A -a -B -b -C -c -D -E -F -f -G -g
 		    -i -J -L -l -m -N -n -O -o -p -q -R -S -T -t -V -v -x --help
-		    --version --json --dry-run --lint --reconnect" -- "$cur"))
+		    --version --json --dry-run --lint --reconnect" -- "$cur"
 		return
 		;;
 	esac
@@ -197,10 +206,10 @@ _sshfwd_complete_option()
 		    "$prefix${cur%%=*}="
 		return
 	fi
-	local IFS=$' \t\n' k
-	for k in $(compgen -S = -W "$_sshfwd_config_keywords" -- "$cur"); do
+	local k
+	while IFS= read -r k; do
 		COMPREPLY+=("$prefix$k")
-	done
+	done < <(compgen -S = -W "$_sshfwd_config_keywords" -- "$cur")
 	compopt -o nospace 2>/dev/null
 }
 
@@ -236,17 +245,17 @@ _sshfwd_option_values()
 	proxyjump) vals=$(_sshfwd_hosts "$cfg") ;;
 	identityfile | certificatefile | userknownhostsfile | controlpath | \
 	    globalknownhostsfile | identityagent)
-		local IFS=$'\n' f
-		for f in $(compgen -f -- "$val"); do
+		local f
+		while IFS= read -r f; do
 			COMPREPLY+=("$prefix$f")
-		done
+		done < <(compgen -f -- "$val")
 		return
 		;;
 	esac
-	local IFS=$' \t\n' v
-	for v in $(compgen -W "$vals" -- "$val"); do
+	local v
+	while IFS= read -r v; do
 		COMPREPLY+=("$prefix$v")
-	done
+	done < <(compgen -W "$vals" -- "$val")
 }
 
 complete -F _sshfwd sshfwd

@@ -31,6 +31,15 @@ ln -s "$SSHFWD" "$tmp/bin/sshfwd"
 
 fail=0
 
+# --- sshfwd --list-hosts, which both scripts ask -----------------------------
+got=$(HOME=$home "$SSHFWD" --list-hosts -F "$cfg" | paste -sd " " -)
+if [ "$got" = "web db bastion-eu included-one included-two" ]; then
+	echo "ok: sshfwd --list-hosts -F: $got"
+else
+	echo "FAIL: sshfwd --list-hosts -F gave [$got]"
+	fail=1
+fi
+
 # --- bash -------------------------------------------------------------------
 HOME=$home PATH="$tmp/bin:$PATH" CFG=$cfg TMPD=$tmp \
     bash -c '
