@@ -17,8 +17,69 @@
 #include "parser/config.h"
 #include "parser/diag.h"
 #include "parser/hosts.h"
+#include "parser/plan.h"
+#include "parser/plan_format.h"
+#include "parser/plan.h"
+#include "launcher/launch.h"
 
 #define MAIN_EXIT_USAGE 255
+
+/*
+ * --dry-run: build the plan (no network, no DNS; Match exec still runs as
+ * ssh would), print it as text or JSON, diagnostics on stderr. 0 for a
+ * valid plan, 255 when ssh would have refused the configuration.
+ */
+static int
+main_dry_run(const struct args *a)
+{
+	struct config_env env;
+	struct diag_list dl;
+	struct plan p;
+	char *out = NULL, *diags = NULL;
+	int r, ret = MAIN_EXIT_USAGE;
+
+	memset(&p, 0, sizeof(p));
+	diag_list_init(&dl);
+	if (config_env_from_process(&env) != 0) {
+		fprintf(stderr, "sshfwd: cannot read the user environment\n");
+		return MAIN_EXIT_USAGE;
+	}
+	env.no_dns = 1;
+	r = plan_build(a, &env, &p, &dl);
+	if (r == -2) {
+		fprintf(stderr, "sshfwd: out of memory\n");
+		goto out;
+	}
+	if ((diags = plan_format_diags(&dl)) == NULL) {
+		fprintf(stderr, "sshfwd: out of memory\n");
+		goto out;
+	}
+	fputs(diags, stderr);
+	if (a->json)
+		out = plan_format_json(&p, a->destination, &dl,
+		    a->verbose > 0 ? PLAN_FORMAT_VERBOSE : 0);
+	else if (r == 0)
+		out = plan_format_text(
+		    &p, a->verbose > 0 ? PLAN_FORMAT_VERBOSE : 0);
+	if ((a->json || r == 0) && out == NULL) {
+		fprintf(stderr, "sshfwd: out of memory\n");
+		goto out;
+	}
+	if (out != NULL)
+		fputs(out, stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "sshfwd: write error\n");
+		goto out;
+	}
+	ret = r == 0 ? 0 : MAIN_EXIT_USAGE;
+out:
+	free(out);
+	free(diags);
+	plan_free(&p);
+	diag_list_free(&dl);
+	config_env_free(&env);
+	return ret;
+}
 
 static int
 main_not_built(const char *what)
@@ -121,6 +182,53 @@ main_dump(const struct args *a)
 	return r == 0 ? 0 : MAIN_EXIT_USAGE;
 }
 
+/* Forwarding mode: build the hop chain and run it. */
+static int
+main_connect(const struct args *a)
+{
+	struct config_env env;
+	struct launch_opts lo;
+	struct diag_list dl;
+	struct plan p;
+	char line[8192];
+	size_t i;
+	int r, lvl;
+
+	if (config_env_from_process(&env) != 0) {
+		fprintf(stderr, "No user exists for uid %lu\r\n",
+		    (unsigned long)getuid());
+		return MAIN_EXIT_USAGE;
+	}
+	memset(&p, 0, sizeof(p));
+	diag_list_init(&dl);
+	r = plan_build(a, &env, &p, &dl);
+	lvl =
+	    p.num_hops > 0 ? config_log_level(&p.hops[p.num_hops - 1].opts) : 3;
+	for (i = 0; i < dl.n; i++) {
+		if (!config_diag_visible(&dl.v[i], lvl))
+			continue;
+		diag_format_ssh(&dl.v[i], line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	diag_list_free(&dl);
+	if (r == 0) {
+		launch_opts_init(&lo);
+		lo.verbose = a->verbose;
+		lo.quiet = a->quiet;
+		lo.log_file = a->log_file;
+		lo.fork = a->fork;
+		lo.reconnect = a->reconnect;
+		r = launch_run(&p, &lo);
+	} else {
+		if (r == -2)
+			fprintf(stderr, "sshfwd: out of memory\n");
+		r = MAIN_EXIT_USAGE;
+	}
+	plan_free(&p);
+	config_env_free(&env);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -164,13 +272,13 @@ main(int argc, char **argv)
 		ret = main_dump(&a);
 		break;
 	case ARGS_MODE_DRY_RUN:
-		ret = main_not_built("--dry-run");
+		ret = main_dry_run(&a);
 		break;
 	case ARGS_MODE_CONTROL:
 		ret = main_not_built("-O");
 		break;
 	default:
-		ret = main_not_built("forwarding");
+		ret = main_connect(&a);
 		break;
 	}
 out:
