@@ -191,6 +191,10 @@ plan_diag_merge(struct diag_list *dl, const struct diag_list *from)
 
 	for (i = 0; i < from->n; i++) {
 		d = &from->v[i];
+		/* ssh's tty notice is about an interactive session; a plan
+		 * (and every nested ssh -W) allocates none. */
+		if (strcmp(d->rule, "no-tty") == 0)
+			continue;
 		for (j = 0; j < dl->n; j++)
 			if (plan_diag_same(&dl->v[j], d))
 				break;
@@ -210,13 +214,14 @@ plan_diag_merge(struct diag_list *dl, const struct diag_list *from)
 
 /*
  * Resolve one hop: destination dest with events ev (ownership of ev moves
- * to h). Returns config_resolve's result; h is filled (alias, events) even
- * when resolution fails, so the caller can name it.
+ * to h); nested for a jump host's `ssh -W` command line. Returns
+ * config_resolve's result; h is filled (alias, events) even when
+ * resolution fails, so the caller can name it.
  */
 static int
 plan_hop_resolve(struct plan_hop *h, const char *dest,
     const struct config_request *base, struct args_event *ev, size_t nev,
-    const struct config_env *env, struct diag_list *dl)
+    int nested, const struct config_env *env, struct diag_list *dl)
 {
 	struct config_request req;
 	struct diag_list tmp;
@@ -232,6 +237,12 @@ plan_hop_resolve(struct plan_hop *h, const char *dest,
 	req.destination = dest;
 	req.events = ev;
 	req.num_events = nev;
+	if (nested) {
+		/* a nested ssh -W: every flag precedes the host, no command */
+		req.dest_pos_set = 0;
+		req.dest_pos = 0;
+		req.have_command = 0;
+	}
 	r = config_resolve(&req, env, &h->opts, &tmp);
 	if (plan_diag_merge(dl, &tmp) != 0)
 		r = -2;
@@ -710,7 +721,7 @@ plan_build_request(const struct config_request *req, int verbose,
 		         req->events[i].value)) != 0)
 			goto out;
 	r = plan_hop_resolve(
-	    &rev[0], req->destination, req, uev, unev, env, dl);
+	    &rev[0], req->destination, req, uev, unev, 0, env, dl);
 	uev = NULL;
 	unev = 0;
 	n = 1;
@@ -738,7 +749,7 @@ plan_build_request(const struct config_request *req, int verbose,
 		}
 		prev = &rev[n];
 		r = plan_hop_resolve(
-		    prev, cur->opts.jump_host, req, ev, nev, env, dl);
+		    prev, cur->opts.jump_host, req, ev, nev, 1, env, dl);
 		n++;
 		prev->named_at = plan_jump_origin(cur);
 		if (r == -2)
@@ -803,5 +814,8 @@ plan_build(const struct args *a, const struct config_env *env, struct plan *p,
 	req.config_file = a->config_file;
 	req.events = a->events;
 	req.num_events = a->num_events;
+	req.dest_pos_set = 1;
+	req.dest_pos = a->dest_pos;
+	req.have_command = a->num_positionals > 0;
 	return plan_build_request(&req, a->verbose, env, p, dl);
 }

@@ -370,6 +370,8 @@ pf_origin_short(
 		if (o->file != NULL)
 			snprintf(buf, len, "from %s:%d",
 			    pf_file_name(nm, o->file), o->line);
+		else if (o->flag != NULL && strcmp(o->flag, "alias") == 0)
+			snprintf(buf, len, "the alias");
 		else
 			snprintf(buf, len, "derived");
 		break;
@@ -552,6 +554,10 @@ pf_text_all_options(struct pf_buf *b, const struct options *o)
 	free(dump);
 }
 
+/* No HostName line: ssh connects to the alias itself. */
+static const struct origin pf_alias_origin = { ORIGIN_DERIVED, NULL, 0,
+	"alias" };
+
 static void
 pf_text_hop(struct pf_buf *b, const struct plan *p, size_t i, int flags)
 {
@@ -582,7 +588,10 @@ pf_text_hop(struct pf_buf *b, const struct plan *p, size_t i, int flags)
 	if (h->named_at.kind != ORIGIN_UNSET)
 		pf_row(b, "named by", "ProxyJump", &h->named_at);
 	pf_row(b, "User", o->user, &o->origin[OPT_USER]);
-	pf_row(b, "HostName", o->hostname, &o->origin[OPT_HOSTNAME]);
+	if (o->origin[OPT_HOSTNAME].kind == ORIGIN_UNSET)
+		pf_row(b, "HostName", o->hostname, &pf_alias_origin);
+	else
+		pf_row(b, "HostName", o->hostname, &o->origin[OPT_HOSTNAME]);
 	pf_row_int(
 	    b, "Port", o->port > 0 ? o->port : 22, NULL, &o->origin[OPT_PORT]);
 	for (k = 0; k < o->num_identity_files; k++)
