@@ -17,7 +17,7 @@
 #include "parser/args.h"
 
 /* Flags that take an argument and feed the configuration, in ssh order. */
-#define ARGS_SHORTOPTS "+:46AaCfgGNnqTtVvxb:B:c:D:E:F:i:J:l:L:m:o:O:p:R:S:"
+#define ARGS_SHORTOPTS "+:46AaCfgGKkMNnqsTtVvXxYyb:B:c:D:e:E:F:i:I:J:l:L:m:o:O:p:R:S:w:W:"
 
 enum {
 	ARGS_LONG_HELP = 256,
@@ -220,6 +220,13 @@ args_one(struct args *a, int ch, const char *arg, int optopt_c)
 			    "(use commas to separate hosts)");
 		a->jump_given = 1;
 		return args_push_event(a, ch, arg);
+	case 'K':
+	case 'k':
+	case 'M':
+	case 's':
+	case 'X':
+	case 'Y':
+	case 'y':
 	case '4':
 	case '6':
 	case 'A':
@@ -234,6 +241,10 @@ args_one(struct args *a, int ch, const char *arg, int optopt_c)
 	case 'B':
 	case 'c':
 	case 'D':
+	case 'e':
+	case 'I':
+	case 'w':
+	case 'W':
 	case 'i':
 	case 'l':
 	case 'L':

@@ -370,7 +370,7 @@ cfgline_a2tun_one(const char *s)
 	return (int)v;
 }
 
-static int
+int
 cfgline_a2tun(const char *s, int *remote)
 {
 	const char *colon = strchr(s, ':');

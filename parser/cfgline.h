@@ -69,6 +69,10 @@ void cfgline_fatal(struct cfg *c, const char *rule, const char *fmt, ...)
 /* Set origin of opt from the current source (file/line or flag). */
 void cfgline_origin(struct cfg *c, int opt);
 
+/* ssh's a2tun: local unit (KW_TUNID_ANY for any) and *remote; -1 on
+ * error. */
+int cfgline_a2tun(const char *s, int *remote);
+
 /* ssh's convtime: seconds or -1. */
 int cfgline_convtime(const char *s);
 

@@ -385,6 +385,70 @@ config_event(struct cfg *c, const struct args_event *ev, const char *host)
 		o->forward_agent = ev->flag == 'A';
 		config_origin_flag(c, OPT_FORWARD_AGENT, fl);
 		break;
+	case 'X':
+	case 'Y':
+		o->forward_x11 = 1;
+		config_origin_flag(c, OPT_FORWARD_X11, fl);
+		if (ev->flag == 'Y') {
+			o->forward_x11_trusted = 1;
+			config_origin_flag(c, OPT_FORWARD_X11_TRUSTED, fl);
+		}
+		break;
+	case 'M':
+		o->control_master = o->control_master == 1 ? 2 : 1;
+		config_origin_flag(c, OPT_CONTROL_MASTER, fl);
+		break;
+	case 'K':
+		o->gss_authentication = 1;
+		o->gss_deleg_creds = 1;
+		config_origin_flag(c, OPT_GSSAPI_AUTHENTICATION, fl);
+		config_origin_flag(c, OPT_GSSAPI_DELEGATE_CREDENTIALS, fl);
+		break;
+	case 'k':
+		o->gss_deleg_creds = 0;
+		config_origin_flag(c, OPT_GSSAPI_DELEGATE_CREDENTIALS, fl);
+		break;
+	case 'e':
+		if (v[0] == '^' && v[1] != '\0' && v[2] == '\0' &&
+		    (unsigned char)v[1] >= 64 && (unsigned char)v[1] < 128)
+			o->escape_char = (unsigned char)v[1] & 31;
+		else if (strlen(v) == 1)
+			o->escape_char = (unsigned char)v[0];
+		else if (strcmp(v, "none") == 0)
+			o->escape_char = KW_ESCAPE_NONE;
+		else {
+			config_plain_fatal(
+			    c, "bad-escape", "Bad escape character '%s'.", v);
+			return -1;
+		}
+		config_origin_flag(c, OPT_ESCAPE_CHAR, fl);
+		break;
+	case 'w':
+		if (o->tun_open == -1)
+			o->tun_open = KW_TUN_POINTOPOINT;
+		o->tun_local = cfgline_a2tun(v, &o->tun_remote);
+		if (o->tun_local == -1) {
+			config_plain_fatal(
+			    c, "bad-tun", "Bad tun device '%s'", v);
+			return -1;
+		}
+		config_origin_flag(c, OPT_TUNNEL_DEVICE, fl);
+		config_origin_flag(c, OPT_TUNNEL, fl);
+		break;
+	case 'I':
+		config_set_str(
+		    c, &o->pkcs11_provider, v, OPT_PKCS11_PROVIDER, fl);
+		break;
+	case 's':
+		if (o->session_type != -1 &&
+		    o->session_type != KW_SESSION_SUBSYSTEM) {
+			cfgline_fatal(c, "session-type",
+			    "Cannot specify -s with -N/SessionType");
+			return -1;
+		}
+		o->session_type = KW_SESSION_SUBSYSTEM;
+		config_origin_flag(c, OPT_SESSION_TYPE, fl);
+		break;
 	case 'C':
 		o->compression = 1;
 		config_origin_flag(c, OPT_COMPRESSION, fl);
@@ -1105,6 +1169,13 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 			goto out;
 	lvl = out->log_level;
 	out->cmdline_log_level = lvl;
+	if (!req->have_command && out->session_type == KW_SESSION_SUBSYSTEM) {
+		config_plain_fatal(&c, "usage",
+		    "You must specify a subsystem "
+		    "to invoke.\n%s",
+		    config_ssh_usage);
+		goto out;
+	}
 	if (out->user != NULL && !jump_valid_ruser(out->user)) {
 		cfgline_fatal(&c, "bad-user",
 		    "remote username contains invalid characters");
