@@ -19,7 +19,6 @@
 #include "parser/hosts.h"
 #include "parser/plan.h"
 #include "parser/plan_format.h"
-#include "parser/plan.h"
 #include "launcher/launch.h"
 
 #define MAIN_EXIT_USAGE 255
