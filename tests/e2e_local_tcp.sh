@@ -6,7 +6,7 @@
 # CLIENT=ssh runs the same scenario with OpenSSH to prove the harness.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
-e2e_timeout 120 "$@"
+e2e_timeout 300 "$@"
 e2e_begin
 SIZE=${E2E_SIZE:-16M}
 

@@ -6,7 +6,7 @@
 # (-R port alone: SOCKS served on the client side) with curl on h3.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
-e2e_timeout 120 "$@"
+e2e_timeout 300 "$@"
 e2e_begin
 SIZE=${E2E_SIZE:-16M}
 D=$TOPO_DIR

@@ -6,7 +6,7 @@
 # answered or closed and does not stall the others.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
-e2e_timeout 120 "$@"
+e2e_timeout 300 "$@"
 e2e_begin
 D=$TOPO_DIR
 

@@ -45,6 +45,16 @@
 
 TOPO_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NETKIT="$TOPO_LIB_DIR/netkit.py"
+# The system interpreter in isolated mode when there is one: wrappers such as
+# pyenv shims and site hooks cost tenths of a second per call under load.
+if [ -z "${PYTHON:-}" ]; then
+	if [ -x /usr/bin/python3 ]; then
+		PYTHON="/usr/bin/python3 -I"
+	else
+		PYTHON="python3 -I"
+	fi
+fi
+read -r -a PY <<<"$PYTHON"
 CLIENT=${CLIENT:-sshfwd}
 TOPO_PREFIX=sfe2e
 TOPO_LOCK=/run/lock/sshfwd-topology.lock
@@ -64,14 +74,14 @@ note() {
 }
 
 nk() {
-	python3 "$NETKIT" "$@"
+	"${PY[@]}" "$NETKIT" "$@"
 }
 
 # nk_in H ARGS...: run netkit in host H (root = the test host).
 nk_in() {
 	local h=$1
 	shift
-	topo_exec "$h" python3 "$NETKIT" "$@"
+	topo_exec "$h" "${PY[@]}" "$NETKIT" "$@"
 }
 
 topo_require_root() {
@@ -382,7 +392,7 @@ topo_server() {
 	local name=$1 h=$2 kind=$3 addr=$4 i
 	shift 4
 	rm -f "$TOPO_DIR/$name.port"
-	topo_bg "$name" "$h" python3 "$NETKIT" "serve-$kind" "$addr" \
+	topo_bg "$name" "$h" "${PY[@]}" "$NETKIT" "serve-$kind" "$addr" \
 		--portfile "$TOPO_DIR/$name.port" "$@"
 	for i in $(seq 200); do
 		if [ -s "$TOPO_DIR/$name.port" ]; then
@@ -517,20 +527,22 @@ client_stop() {
 	return 0
 }
 
-# client_exit_status PID SECS: wait for the client to exit by itself; prints
-# its status, or "running" if it did not exit in time.
+# client_wait_exit PID SECS: wait for the client to exit by itself; sets
+# CLIENT_STATUS to its exit status, or to "running" if it did not exit in
+# time. (Not in a subshell: only this shell can reap its children.)
 client_wait_exit() {
 	local pid=$1 secs=${2:-30} i
+	CLIENT_STATUS=running
 	for i in $(seq $((secs * 20))); do
 		if ! client_alive "$pid"; then
 			wait "$pid" 2>/dev/null
-			echo $?
+			# shellcheck disable=SC2034 # read by the callers
+			CLIENT_STATUS=$?
 			return 0
 		fi
 		sleep 0.05
 		: "$i"
 	done
-	echo running
 }
 
 # e2e_timeout SECS "$@": re-exec the calling test under timeout(1) once.
