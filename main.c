@@ -17,6 +17,7 @@
 #include "parser/config.h"
 #include "parser/diag.h"
 #include "parser/hosts.h"
+#include "parser/lint.h"
 #include "parser/plan.h"
 #include "parser/plan_format.h"
 #include "launcher/launch.h"
@@ -253,9 +254,39 @@ main(int argc, char **argv)
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		ret = 0;
 		goto out;
-	case ARGS_MODE_LINT:
-		ret = main_not_built("--lint");
+	case ARGS_MODE_LINT: {
+		/* Exit 0 clean, 1 warnings only, 2 errors (doc/lint.md). */
+		struct lint_request lr;
+		struct config_env env;
+		struct diag_list dl;
+		char *text = NULL;
+
+		memset(&lr, 0, sizeof(lr));
+		memset(&env, 0, sizeof(env));
+		diag_list_init(&dl);
+		lr.config_file = a.config_file;
+		lr.targets = (const char *const *)a.lint_targets;
+		lr.num_targets = a.num_lint_targets;
+		ret = 2;
+		if (config_env_from_process(&env) != 0) {
+			fputs("sshfwd: cannot read the environment\n", stderr);
+			goto out;
+		}
+		env.no_exec = 1; /* never run Match exec while linting */
+		env.no_dns = 1;
+		if (lint_run(&lr, &env, &dl) == -2 ||
+		    (text = a.json ? lint_format_json(&dl)
+				   : lint_format_text(&dl, 1)) == NULL)
+			fprintf(stderr, "sshfwd: out of memory\n");
+		else {
+			fputs(text, stdout);
+			ret = lint_exit_status(&dl);
+		}
+		free(text);
+		diag_list_free(&dl);
+		config_env_free(&env);
 		goto out;
+	}
 	case ARGS_MODE_LIST_HOSTS:
 		ret = main_list_hosts(&a);
 		goto out;

@@ -346,8 +346,7 @@ hmap_free(struct hmap *m)
 /* ------------------------------------------------------------------ */
 /* Emitting findings. */
 
-static int lint_file_index(struct lint_ctx *c, const char *name)
-    __attribute__((unused));
+static int lint_file_index(struct lint_ctx *c, const char *name);
 
 static struct diag *lint_emitv(struct lint_ctx *c, int file, int line, int col,
     enum diag_severity sev, const char *rule, const char *fmt, va_list ap)
@@ -2323,7 +2322,6 @@ lint_per_host(struct lint_ctx *c, const int *nub)
 /* ------------------------------------------------------------------ */
 /* ssh's own errors, through the parser. */
 
-#ifdef LINT_WITH_RESOLVE
 static int
 lint_diag_dup(struct lint_ctx *c, int file, const struct diag *d)
 {
@@ -2342,15 +2340,19 @@ lint_diag_dup(struct lint_ctx *c, int file, const struct diag *d)
 }
 
 static void
-lint_take_resolve_diags(struct lint_ctx *c, struct diag_list *rdl)
+lint_take_resolve_diags(
+    struct lint_ctx *c, struct diag_list *rdl, struct hmap *lines)
 {
 	size_t i;
-	int fi;
+	int fi, col, unknown;
 	struct diag *dg;
+	struct hent *e;
 
 	for (i = 0; i < rdl->n && !c->oom; i++) {
 		const struct diag *d = &rdl->v[i];
 
+		if (d->severity != DIAG_ERROR)
+			continue; /* the linter's own rules cover the rest */
 		if (strstr(d->message, "terminating,") != NULL &&
 		    strstr(d->message, "bad configuration options") != NULL)
 			continue;
@@ -2362,14 +2364,34 @@ lint_take_resolve_diags(struct lint_ctx *c, struct diag_list *rdl)
 		}
 		if (lint_diag_dup(c, fi, d))
 			continue;
-		dg = lint_emit(c, fi, d->line, d->column, d->severity,
-		    d->rule[0] != '\0' ? d->rule : "ssh-error", "%s",
-		    d->message);
+		col = d->column;
+		if (col <= 1 && d->line > 0 &&
+		    (e = hmap_find(lines, fi, d->line, "", 0)) != NULL) {
+			const struct ldir *ld =
+			    &c->dirs[lines->nodes[e->head].dir];
+
+			col = ld->ac > 0 ? ld->acol[0] : ld->col;
+			if (strncmp(d->message, "Bad configuration option",
+			        24) == 0)
+				col = ld->col;
+		}
+		unknown =
+		    strncmp(d->message, "Bad configuration option", 24) == 0;
+		dg = lint_emit(c, fi, d->line, col, d->severity,
+		    unknown                  ? "unknown-keyword"
+		        : d->rule[0] != '\0' ? d->rule
+		                             : "ssh-error",
+		    "%s", d->message);
 		if (dg == NULL)
 			continue;
 		dg->style = d->style;
 		dg->fatal = d->fatal;
-		if (d->hint != NULL)
+		if (unknown)
+			lint_hint(c, dg,
+			    "an IgnoreUnknown only counts when it is set in a "
+			    "block that applies before this line; put "
+			    "\"IgnoreUnknown NAME\" at the top of the file");
+		else if (d->hint != NULL)
 			lint_hint(c, dg, "%s", d->hint);
 		else
 			lint_hint(c, dg,
@@ -2385,9 +2407,20 @@ lint_resolve(struct lint_ctx *c)
 	struct config_request rq;
 	struct options o;
 	struct diag_list rdl;
+	struct hmap lines;
 	const char **dests = NULL;
 	size_t nd = 0, i, k, budget;
 	int r;
+
+	/* (file, line) -> directive, to give ssh's errors a column */
+	memset(&lines, 0, sizeof(lines));
+	for (i = 0; i < c->ndirs; i++)
+		if (hmap_add(&lines, c->dirs[i].file, c->dirs[i].line, "",
+		        (int)i) != 0) {
+			LINT_OOM(c);
+			hmap_free(&lines);
+			return;
+		}
 
 	env.no_exec = 1;
 	env.no_dns = 1;
@@ -2435,13 +2468,13 @@ lint_resolve(struct lint_ctx *c)
 		r = config_resolve(&rq, &env, &o, &rdl);
 		if (r == -2)
 			LINT_OOM(c);
-		lint_take_resolve_diags(c, &rdl);
+		lint_take_resolve_diags(c, &rdl, &lines);
 		options_free(&o);
 		diag_list_free(&rdl);
 	}
 	free(dests);
+	hmap_free(&lines);
 }
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Suppression, ordering, output. */
@@ -2824,10 +2857,8 @@ lint_run(const struct lint_request *req, const struct config_env *env,
 	lint_dead_analysis(&c, nub);
 	lint_report_dead(&c);
 	lint_per_host(&c, nub);
-#ifdef LINT_WITH_RESOLVE
 	if (!req->no_resolve)
 		lint_resolve(&c);
-#endif
 	if (c.oom)
 		goto out;
 	r = lint_flush(&c, out);
