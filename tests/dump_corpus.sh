@@ -4,6 +4,13 @@
 # and the exit status with NAME.status (0 when absent). Prints each failing
 # case's name and a diff.
 #
+# stderr: NAME.err (written for every case where ssh fails, temp HOME shown
+# as @HOME@) is ssh's exact stderr. A failing sshfwd that prints nothing when
+# ssh printed something is a failure; any other stderr difference is
+# reported as a WARN line with its diff but only fails the run with
+# DUMP_CORPUS_STRICT_STDERR=1 (the contract is stdout + status, byte for
+# byte; the message wording is checked but secondary).
+#
 #   tests/dump_corpus.sh               check (SSHFWD, TOP_SRCDIR from make)
 #   tests/dump_corpus.sh --regen [N…]  rewrite .out/.status from `ssh -G`
 #                                      (all cases, or the named ones)
@@ -56,6 +63,7 @@ run() {
 	    ${UBSAN_OPTIONS+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
 	    "$prog" -G -F "$name.conf" "$@" </dev/null >"$tmp/out" 2>"$tmp/err")
 	echo $? >"$tmp/status"
+	sed "s|$tmp/home|@HOME@|g" "$tmp/err" >"$tmp/err.n"
 }
 
 cases() {
@@ -76,7 +84,12 @@ if [ $regen = 1 ]; then
 		run ssh "$n"
 		cp "$tmp/out" "$dir/$n.out"
 		st=$(cat "$tmp/status")
-		if [ "$st" = 0 ]; then rm -f "$dir/$n.status"; else echo "$st" >"$dir/$n.status"; fi
+		if [ "$st" = 0 ]; then
+			rm -f "$dir/$n.status" "$dir/$n.err"
+		else
+			echo "$st" >"$dir/$n.status"
+			cp "$tmp/err.n" "$dir/$n.err"
+		fi
 		printf '%-40s status %s  %s\n' "$n" "$st" "$(grep -v Pseudo-terminal "$tmp/err" | head -1 | tr -d '\r')"
 	done
 	exit 0
@@ -101,7 +114,7 @@ same_machine=0
 have_ssh=0
 command -v ssh >/dev/null 2>&1 && have_ssh=1
 
-pass=0 fail=0 skip=0 failed=""
+pass=0 fail=0 skip=0 warn=0 failed=""
 for n in $(cases "$@"); do
 	expected="$tmp/expected"
 	if [ $same_machine = 0 ] && grep -q '^# machine-dependent' "$dir/$n.conf"; then
@@ -113,28 +126,50 @@ for n in $(cases "$@"); do
 		run ssh "$n"
 		cp "$tmp/out" "$expected"
 		exp_status=$(cat "$tmp/status")
+		cp "$tmp/err.n" "$tmp/expected.err"
 	else
 		sed -e "s|^user root\$|user $me|" -e "s|/root/|$pwhome/|g" \
 		    "$dir/$n.out" >"$expected"
 		exp_status=0
 		[ -f "$dir/$n.status" ] && exp_status=$(cat "$dir/$n.status")
+		rm -f "$tmp/expected.err"
+		[ -f "$dir/$n.err" ] && sed "s|/root/|$pwhome/|g" "$dir/$n.err" >"$tmp/expected.err"
 	fi
 	run "$SSHFWD" "$n"
 	got_status=$(cat "$tmp/status")
-	if cmp -s "$expected" "$tmp/out" && [ "$exp_status" = "$got_status" ]; then
+	err_ok=1 silent=0
+	if [ -f "$tmp/expected.err" ] && ! cmp -s "$tmp/expected.err" "$tmp/err.n"; then
+		err_ok=0
+		[ "$got_status" != 0 ] && [ -s "$tmp/expected.err" ] && [ ! -s "$tmp/err.n" ] && silent=1
+	fi
+	if cmp -s "$expected" "$tmp/out" && [ "$exp_status" = "$got_status" ] && [ $silent = 0 ]; then
+		if [ $err_ok = 0 ]; then
+			warn=$((warn + 1))
+			echo "WARN: $n: stdout and status agree, stderr differs"
+			diff -u "$tmp/expected.err" "$tmp/err.n" | sed -e "1s|.*|--- expected stderr ($n.err)|" -e "2s|.*|+++ sshfwd -G stderr|" -e 's/\r$//'
+			if [ "${DUMP_CORPUS_STRICT_STDERR:-0}" = 1 ]; then
+				fail=$((fail + 1))
+				failed="$failed $n"
+				continue
+			fi
+		fi
 		pass=$((pass + 1))
 		continue
 	fi
 	fail=$((fail + 1))
 	failed="$failed $n"
-	echo "FAIL: $n (exit status: expected $exp_status, got $got_status)"
+	why=""
+	[ $silent = 1 ] && why=", and sshfwd printed nothing on stderr"
+	echo "FAIL: $n (exit status: expected $exp_status, got $got_status$why)"
 	sed 's/^/    # /' "$dir/$n.conf" | grep '^    # #' | sed 's/^    # # */    | /'
 	diff -u "$expected" "$tmp/out" | sed -e "1s|.*|--- expected ($n.out)|" -e "2s|.*|+++ sshfwd -G|"
-	if [ "$exp_status" != 0 ] || [ "$got_status" != 0 ]; then
+	if [ $err_ok = 0 ]; then
+		diff -u "$tmp/expected.err" "$tmp/err.n" | sed -e "1s|.*|--- expected stderr ($n.err)|" -e "2s|.*|+++ sshfwd -G stderr|"
+	elif [ "$exp_status" != 0 ] || [ "$got_status" != 0 ]; then
 		echo "    sshfwd stderr:"
 		sed 's/^/    | /' "$tmp/err" | head -20
 	fi
 done
-echo "dump_corpus: $pass passed, $fail failed, $skip skipped"
+echo "dump_corpus: $pass passed, $fail failed, $skip skipped ($warn with stderr differences)"
 [ $fail = 0 ] || { echo "dump_corpus: failing:$failed"; exit 1; }
 exit 0
