@@ -320,10 +320,17 @@ static char *
 plan_chain_text(const struct plan_hop *rev, size_t n)
 {
 	struct plan_str b = { NULL, 0, 0, 0 };
+	char more[64];
 	size_t i;
 
+	/* Long chains keep their ends: the first 3 and the last 3 hops. */
 	plan_str_add(&b, "");
 	for (i = n; i > 0; i--) {
+		if (n > 8 && i == n - 3) {
+			snprintf(more, sizeof(more), "(%zu more) -> ", n - 6);
+			plan_str_add(&b, more);
+			i = 3;
+		}
 		plan_str_add(&b, rev[i - 1].alias);
 		if (i > 1)
 			plan_str_add(&b, " -> ");
@@ -402,6 +409,34 @@ plan_check_jump_loop(const struct plan_hop *h, struct diag_list *dl)
 	return -1;
 }
 
+/*
+ * The resolver reports ssh's "jumphost loop via HOST" in ssh's words, with
+ * no location: say which ProxyJump line it is about.
+ */
+static int
+plan_explain_jump_loop(
+    const struct plan_hop *h, struct diag_list *dl, size_t from)
+{
+	struct origin jo = plan_jump_origin(h);
+	size_t i;
+
+	if (h->opts.jump_host == NULL || jo.kind == ORIGIN_UNSET)
+		return 0;
+	for (i = from; i < dl->n; i++)
+		if (strncmp(dl->v[i].message, "jumphost loop via ", 18) == 0)
+			break;
+	if (i == dl->n)
+		return 0;
+	if (diag_add(dl, plan_origin_file(&jo), plan_origin_line(&jo), 0,
+	        DIAG_INFO, "plan-hop",
+	        "this ProxyJump names %s, which is %s itself (HostName %s, "
+	        "same user and port)",
+	        h->opts.jump_host, h->alias,
+	        h->opts.hostname ? h->opts.hostname : h->alias) != 0)
+		return -2;
+	return 0;
+}
+
 static int
 plan_report_cycle(
     const struct plan_hop *rev, size_t n, size_t k, struct diag_list *dl)
@@ -443,9 +478,9 @@ plan_report_too_deep(const struct plan_hop *rev, size_t n, struct diag_list *dl)
 		goto out;
 	if (diag_add(dl, plan_origin_file(&jo), plan_origin_line(&jo), 0,
 	        DIAG_ERROR, "proxyjump-too-deep",
-	        "ProxyJump chain longer than %d hops: %s -> ... (%s needs "
-	        "another jump host, %s)",
-	        PLAN_MAX_HOPS, h->opts.jump_host, h->alias, chain) != 0)
+	        "ProxyJump chain longer than %d hops: %s needs jump host %s "
+	        "in front of %s",
+	        PLAN_MAX_HOPS, h->alias, h->opts.jump_host, chain) != 0)
 		goto out;
 	if (diag_set_hint(diag_last(dl), "%s",
 	        "a jump host's own ProxyJump extends the chain in front of it; "
@@ -707,7 +742,7 @@ plan_build_request(const struct config_request *req, int verbose,
 {
 	struct plan_hop *rev = NULL, *cur, *prev;
 	struct args_event *ev = NULL, *uev = NULL;
-	size_t n = 0, nev = 0, unev = 0, i, k;
+	size_t n = 0, nev = 0, unev = 0, nd0, i, k;
 	char ob[512];
 	int r = -2;
 
@@ -720,11 +755,14 @@ plan_build_request(const struct config_request *req, int verbose,
 		if ((r = plan_event_push(&uev, &unev, req->events[i].flag,
 		         req->events[i].value)) != 0)
 			goto out;
+	nd0 = dl->n;
 	r = plan_hop_resolve(
 	    &rev[0], req->destination, req, uev, unev, 0, env, dl);
 	uev = NULL;
 	unev = 0;
 	n = 1;
+	if (r == -1)
+		r = plan_explain_jump_loop(&rev[0], dl, nd0) == -2 ? -2 : -1;
 	if (r != 0)
 		goto out;
 
@@ -748,6 +786,7 @@ plan_build_request(const struct config_request *req, int verbose,
 			goto out;
 		}
 		prev = &rev[n];
+		nd0 = dl->n;
 		r = plan_hop_resolve(
 		    prev, cur->opts.jump_host, req, ev, nev, 1, env, dl);
 		n++;
@@ -761,6 +800,10 @@ plan_build_request(const struct config_request *req, int verbose,
 			goto out;
 		}
 		if (r != 0) {
+			if (plan_explain_jump_loop(prev, dl, nd0) != 0) {
+				r = -2;
+				goto out;
+			}
 			plan_origin_text(&prev->named_at, ob, sizeof(ob));
 			if (diag_add(dl, plan_origin_file(&prev->named_at),
 			        plan_origin_line(&prev->named_at), 0, DIAG_INFO,
