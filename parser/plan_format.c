@@ -18,7 +18,6 @@
 
 #define PF_WIDTH 80
 #define PF_VALUE_COL 24 /* two spaces, a 21-column label, one space */
-#define PF_LABEL_W 21
 #define PF_SRC_COL 56
 #define PF_FILE_SHORT 20 /* longer file names are shown by basename */
 #define PF_MAX_FILES 64
@@ -367,7 +366,11 @@ pf_origin_short(
 		snprintf(buf, len, "default");
 		break;
 	case ORIGIN_DERIVED:
-		if (o->file != NULL)
+		if (o->file != NULL && o->flag != NULL && o->flag[0] == '-' &&
+		    strchr("lpJW", o->flag[1]) != NULL)
+			snprintf(buf, len, "ProxyJump %s:%d",
+			    pf_file_name(nm, o->file), o->line);
+		else if (o->file != NULL)
 			snprintf(buf, len, "from %s:%d",
 			    pf_file_name(nm, o->file), o->line);
 		else if (o->flag != NULL && strcmp(o->flag, "alias") == 0)
@@ -423,7 +426,7 @@ pf_row(struct pf_buf *b, const char *label, const char *value,
 		value = "";
 	pf_add(b, "  ");
 	pf_add(b, label);
-	if (strlen(label) < PF_LABEL_W)
+	if (b->col < PF_VALUE_COL)
 		pf_pad_to(b, PF_VALUE_COL);
 	else
 		pf_add(b, " ");
