@@ -108,7 +108,7 @@ _sshfwd()
 	[[ $cfg == \~/* ]] && cfg=$HOME/${cfg#\~/}
 
 	case $prev in
-	-F | -i | -E | -S)
+	-F | -i | -E | -S | -I)
 		_sshfwd_complete_files "$cur"
 		return
 		;;
@@ -169,7 +169,7 @@ _sshfwd()
 		_sshfwd_compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur"
 		return
 		;;
-	-b | -p | -L | -R | -D)
+	-b | -p | -L | -R | -D | -e | -w | -W)
 		return
 		;;
 	esac
@@ -185,9 +185,10 @@ _sshfwd()
 		return
 		;;
 	-*)
-		_sshfwd_compgen -W "-4 -6 -A -a -B -b -C -c -D -E -F -f -G -g
-		    -i -J -L -l -m -N -n -O -o -p -q -R -S -T -t -V -v -x --help
-		    --version --json --dry-run --lint --reconnect" -- "$cur"
+		_sshfwd_compgen -W "-4 -6 -A -a -B -b -C -c -D -E -e -F -f -G -g
+		    -I -i -J -K -k -L -l -M -m -N -n -O -o -p -q -R -S -s -T -t
+		    -V -v -W -w -X -x -Y -y --help --version --json --dry-run
+		    --lint --reconnect" -- "$cur"
 		return
 		;;
 	esac

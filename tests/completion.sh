@@ -40,8 +40,13 @@ else
 	fail=1
 fi
 
+# Every short option of the parser (parser/args.c's option string).
+opts=$(sed -n 's/^#define ARGS_SHORTOPTS "+:\(.*\)"$/\1/p' \
+    "$TOP_SRCDIR/parser/args.c" | tr -d ':')
+[ -n "$opts" ] || { echo "FAIL: cannot read ARGS_SHORTOPTS"; fail=1; }
+
 # --- bash -------------------------------------------------------------------
-HOME=$home PATH="$tmp/bin:$PATH" CFG=$cfg TMPD=$tmp \
+HOME=$home PATH="$tmp/bin:$PATH" CFG=$cfg TMPD=$tmp OPTS=$opts \
     bash -c '
 set -u
 . "$TOP_SRCDIR/completion/sshfwd.bash" || exit 1
@@ -108,6 +113,20 @@ eq "--dry-run" sshfwd --dr
 eq "--reconnect" sshfwd --rec
 hasnt --list-hosts sshfwd --
 hasnt --list-hosts sshfwd -
+# every option the parser accepts is offered
+missing=
+for ((k = 0; k < ${#OPTS}; k++)); do
+	case " $(comp sshfwd -) " in
+	*" -${OPTS:k:1} "*) ;;
+	*) missing="$missing -${OPTS:k:1}" ;;
+	esac
+done
+if [ -n "$missing" ]; then
+	echo "FAIL: bash: options not offered:$missing"
+	fail=1
+else
+	echo "ok: bash: all ${#OPTS} short options offered"
+fi
 # option arguments
 eq "check" sshfwd -O ch
 eq "cancel check exit forward status" sshfwd -O ""
@@ -131,6 +150,22 @@ eq "" sshfwd -p ""
 eq "" sshfwd -L ""
 exit $fail
 ' || fail=1
+
+# Every -o keyword offered is one the parser knows (parser/keywords.c).
+kwtab=$TOP_SRCDIR/parser/keywords.c
+if [ -f "$kwtab" ]; then
+	unknown=$(bash -c '. "$TOP_SRCDIR/completion/sshfwd.bash"
+	    printf "%s\n" $_sshfwd_config_keywords' | while read -r k; do
+		lk=$(printf '%s' "$k" | tr '[:upper:]' '[:lower:]')
+		grep -q "\"$lk\"" "$kwtab" || printf ' %s' "$k"
+	done)
+	if [ -n "$unknown" ]; then
+		echo "FAIL: -o keywords the parser does not know:$unknown"
+		fail=1
+	else
+		echo "ok: every -o keyword is in parser/keywords.c"
+	fi
+fi
 
 # Without a working --list-hosts the script reads the Host lines itself.
 mkdir -p "$tmp/nobin"
@@ -189,6 +224,7 @@ zcomp() {
 }
 print -r -- "hosts|$(zcomp "sshfwd -F ${(q)cfg} ")"
 print -r -- "prefix|$(zcomp "sshfwd -F ${(q)cfg} inc")"
+print -r -- "opts|$(zcomp 'sshfwd -')"
 print -r -- "verbs|$(zcomp 'sshfwd -O ')"
 print -r -- "keyword|$(zcomp 'sshfwd -o ServerAl')"
 print -r -- "value|$(zcomp 'sshfwd -o StrictHostKeyChecking=acc')"
@@ -217,4 +253,19 @@ zcheck verbs status
 zcheck keyword ServerAliveInterval StrictHostKeyChecking
 zcheck value accept-new
 zcheck jump bastion-eu
+zopts=" $(printf '%s\n' "$res" | sed -n 's/^opts|//p') "
+missing=
+i=1
+while [ $i -le ${#opts} ]; do
+	o=$(printf '%s' "$opts" | cut -c $i)
+	case $zopts in *" -$o "*) ;; *) missing="$missing -$o" ;; esac
+	i=$((i + 1))
+done
+case $zopts in *" --list-hosts "*) missing="$missing (offers --list-hosts)" ;; esac
+if [ -n "$missing" ]; then
+	echo "FAIL: zsh: options not offered:$missing"
+	fail=1
+else
+	echo "ok: zsh: all ${#opts} short options offered"
+fi
 exit $fail
