@@ -8,7 +8,7 @@ set -eu
 SSHFWD=${1:-${SSHFWD:-./sshfwd}}
 BLOCKS=${2:-20000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lint-bench.XXXXXX")
-trap 'cp "$conf" /tmp/big.conf; rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT INT TERM
 conf="$tmp/big.conf"
 
 # Realistic shape: many literal hosts with 7 directives each, a few

@@ -125,6 +125,7 @@ struct lblock {
 	int match_uncertain; /* Match whose truth we cannot evaluate */
 	int npos;
 	char **pats; /* Host patterns as written (with !) */
+	int *pid; /* name id of each literal positive pattern, else -1 */
 	int npats;
 	int ndirs, ndead; /* option directives directly in it; dead ones */
 	int forward_agent_dir;
@@ -133,7 +134,7 @@ struct lblock {
 struct ldir {
 	int file, line, col;
 	const struct keyword *kw; /* NULL: unknown keyword */
-	char *kwname;
+	char *kwname; /* unknown keywords only (LINT_KWNAME) */
 	char **av;
 	int *acol;
 	int ac;
@@ -144,6 +145,8 @@ struct ldir {
 	int dead_by; /* earlier directive that makes this one dead, or -1 */
 };
 
+#define LINT_KWNAME(d) ((d)->kw != NULL ? (d)->kw->name : (d)->kwname)
+
 struct lkey {
 	int file, line, col;
 	size_t seq;
@@ -152,6 +155,7 @@ struct lkey {
 /* Hash map from (a, b, name) to a list of directive indexes. */
 struct hnode {
 	int dir;
+	int aux;
 	int next;
 };
 struct hent {
@@ -172,6 +176,16 @@ struct ivec {
 	size_t n, cap;
 };
 
+/* Per name id, a list of (directive, aux) in insertion order. Names are
+ * interned once per Host pattern, so the hot loops index arrays instead of
+ * hashing strings. */
+struct idlist {
+	int *head, *tail;
+	size_t n;
+	struct hnode *nodes;
+	size_t nn, capn;
+};
+
 struct lint_ctx {
 	const struct lint_request *req;
 	const struct config_env *env;
@@ -186,6 +200,10 @@ struct lint_ctx {
 	size_t capkeys;
 	int oom;
 	int ntrees;
+	struct hmap names; /* interned literal Host names -> id */
+	size_t nnames;
+	char *scratch; /* the line being split (lint_line) */
+	size_t capscratch;
 };
 
 #define LINT_OOM(c) ((c)->oom = 1)
@@ -326,6 +344,7 @@ hmap_add(struct hmap *m, int a, int b, const char *name, int dir)
 		return -1;
 	ni = (int)m->nn++;
 	m->nodes[ni].dir = dir;
+	m->nodes[ni].aux = 0;
 	m->nodes[ni].next = -1;
 	if (e->tail >= 0)
 		m->nodes[e->tail].next = ni;
@@ -341,6 +360,62 @@ hmap_free(struct hmap *m)
 	free(m->v);
 	free(m->nodes);
 	memset(m, 0, sizeof(*m));
+}
+
+static int
+idlist_init(struct idlist *l, size_t n)
+{
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	if ((l->head = malloc((n + 1) * sizeof(int))) == NULL ||
+	    (l->tail = malloc((n + 1) * sizeof(int))) == NULL) {
+		free(l->head);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		l->head[i] = l->tail[i] = -1;
+	l->n = n;
+	return 0;
+}
+
+static void
+idlist_reset(struct idlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		l->head[i] = l->tail[i] = -1;
+	l->nn = 0;
+}
+
+static int
+idlist_add(struct idlist *l, int id, int dir, int aux)
+{
+	int ni;
+
+	if (lint_grow((void **)&l->nodes, &l->capn, l->nn, sizeof(*l->nodes)) !=
+	    0)
+		return -1;
+	ni = (int)l->nn++;
+	l->nodes[ni].dir = dir;
+	l->nodes[ni].aux = aux;
+	l->nodes[ni].next = -1;
+	if (l->tail[id] >= 0)
+		l->nodes[l->tail[id]].next = ni;
+	else
+		l->head[id] = ni;
+	l->tail[id] = ni;
+	return 0;
+}
+
+static void
+idlist_free(struct idlist *l)
+{
+	free(l->head);
+	free(l->tail);
+	free(l->nodes);
+	memset(l, 0, sizeof(*l));
 }
 
 /* ------------------------------------------------------------------ */
@@ -727,6 +802,19 @@ lint_scan_suppress(
 	}
 }
 
+/* The id of a literal Host name; -1 if unknown (create 0) or OOM. */
+static int
+lint_name_id(struct lint_ctx *c, const char *name, int create)
+{
+	struct hent *e = hmap_find(&c->names, 0, 0, name, 0);
+
+	if (e != NULL && e->head >= 0)
+		return c->names.nodes[e->head].dir;
+	if (!create || hmap_add(&c->names, 0, 0, name, (int)c->nnames) != 0)
+		return -1;
+	return (int)c->nnames++;
+}
+
 static int lint_read_file(struct lint_ctx *c, const char *path, int depth,
     int tree, int userconf, int checkperm, int *cur, const char *buf,
     size_t buflen);
@@ -854,7 +942,7 @@ lint_line(struct lint_ctx *c, int fi, int lineno, char *line, int depth,
 {
 	char *s, *kw, *rest, **av = NULL, *copy;
 	int ac = 0, kwcol, r, i, shift = 0;
-	size_t off;
+	size_t off, n;
 	struct ldir *d;
 	const struct keyword *k;
 	struct diag *dg;
@@ -865,10 +953,13 @@ lint_line(struct lint_ctx *c, int fi, int lineno, char *line, int depth,
 		lint_scan_suppress(c, fi, lineno, line, *t == '#');
 	}
 	lexer_chop(line);
-	if ((copy = strdup(line)) == NULL) {
+	n = strlen(line);
+	if (lint_grow((void **)&c->scratch, &c->capscratch, n + 1, 1) != 0) {
 		LINT_OOM(c);
 		return;
 	}
+	copy = c->scratch;
+	memcpy(copy, line, n + 1);
 	s = copy;
 	/* A quoted keyword is memmove'd one byte left by strdelim. */
 	if ((kw = lexer_strdelim(&s)) == NULL)
@@ -930,7 +1021,9 @@ lint_line(struct lint_ctx *c, int fi, int lineno, char *line, int depth,
 	d->ac = ac;
 	d->av = av;
 	av = NULL;
-	if ((d->kwname = strdup(kw)) == NULL ||
+	/* The spelling is kept only for unknown keywords (the table has
+	 * the others); the raw rest of the line only where it is used. */
+	if ((k == NULL && (d->kwname = strdup(kw)) == NULL) ||
 	    (d->acol = calloc((size_t)ac + 1, sizeof(int))) == NULL) {
 		free(d->kwname);
 		lexer_argv_free(d->av, d->ac);
@@ -940,7 +1033,12 @@ lint_line(struct lint_ctx *c, int fi, int lineno, char *line, int depth,
 	lint_arg_columns(rest, (int)(rest - copy) + shift + 1, d->acol, ac);
 	off = strspn(rest, LEXER_WHITESPACE "=");
 	d->rawcol = (int)(rest - copy) + shift + (int)off + 1;
-	if ((d->raw = strdup(rest + off)) == NULL) {
+	if (k != NULL &&
+	    (k->kind == KW_MATCH ||
+	        (k->kind == KW_OPTION &&
+	            (k->opt == OPT_PROXY_JUMP ||
+	                k->opt == OPT_PROXY_COMMAND))) &&
+	    (d->raw = strdup(rest + off)) == NULL) {
 		free(d->kwname);
 		free(d->acol);
 		lexer_argv_free(d->av, d->ac);
@@ -960,6 +1058,22 @@ lint_line(struct lint_ctx *c, int fi, int lineno, char *line, int depth,
 		d = &c->dirs[c->ndirs - 1];
 		c->blocks[b].pats = d->av;
 		c->blocks[b].npats = d->ac;
+		if ((c->blocks[b].pid =
+		            calloc((size_t)d->ac + 1, sizeof(int))) == NULL) {
+			LINT_OOM(c);
+			goto out;
+		}
+		for (i = 0; i < d->ac; i++) {
+			const char *p = d->av[i];
+
+			c->blocks[b].pid[i] = -1;
+			if (*p == '!' || *p == '\0' || lint_has_wild(p))
+				continue;
+			if ((c->blocks[b].pid[i] = lint_name_id(c, p, 1)) < 0) {
+				LINT_OOM(c);
+				goto out;
+			}
+		}
 		for (i = 0; i < d->ac; i++) {
 			const char *p = d->av[i];
 
@@ -1008,7 +1122,6 @@ lint_line(struct lint_ctx *c, int fi, int lineno, char *line, int depth,
 	}
 out:
 	lexer_argv_free(av, ac);
-	free(copy);
 }
 
 /* Follow an Include line as ssh does: anchor, glob, read in order. The
@@ -1208,38 +1321,42 @@ lint_is_yes(const char *s)
 struct dead_index {
 	int universal[OPT_COUNT];
 	struct ivec wild[OPT_COUNT];
-	struct hmap exact; /* (tree, opt, name) */
+	struct idlist exact; /* name id -> setters (aux: option) */
 };
 
-/* An earlier setter of opt (in this tree) whose block covers pattern q. */
+/* An earlier setter of opt (in this tree) whose block covers pattern k of
+ * block bl. */
 static int
-lint_coverer(struct lint_ctx *c, struct dead_index *ix, const int *nub,
-    int tree, int opt, const char *q)
+lint_coverer(struct lint_ctx *c, struct dead_index *ix, const int *nub, int opt,
+    const struct lblock *bl, int k)
 {
-	struct hent *e;
-	int best = -1, k;
+	const char *q = bl->pats[k];
+	int best = -1, j, id = bl->pid != NULL ? bl->pid[k] : -1;
 	size_t i;
 
-	if (!lint_has_wild(q) &&
-	    (e = hmap_find(&ix->exact, tree, opt, q, 0)) != NULL &&
-	    e->head >= 0)
-		best = ix->exact.nodes[e->head].dir;
+	if (id >= 0)
+		for (j = ix->exact.head[id]; j >= 0;
+		     j = ix->exact.nodes[j].next)
+			if (ix->exact.nodes[j].aux == opt) {
+				best = ix->exact.nodes[j].dir;
+				break;
+			}
 	for (i = 0; i < ix->wild[opt].n; i++) {
-		int s = ix->wild[opt].v[i];
-		const struct lblock *a = &c->blocks[nub[c->dirs[s].block]];
+		int sd = ix->wild[opt].v[i];
+		const struct lblock *a = &c->blocks[nub[c->dirs[sd].block]];
 
-		if (best >= 0 && s > best)
+		if (best >= 0 && sd > best)
 			break;
 		if (!lint_has_wild(q)) {
 			if (lint_block_matches(a, q))
-				return s;
+				return sd;
 			continue;
 		}
 		if (a->has_neg)
 			continue;
-		for (k = 0; k < a->npats; k++)
-			if (lint_pattern_subsumes(a->pats[k], q))
-				return s;
+		for (j = 0; j < a->npats; j++)
+			if (lint_pattern_subsumes(a->pats[j], q))
+				return sd;
 	}
 	return best;
 }
@@ -1265,7 +1382,7 @@ lint_dead_by(struct lint_ctx *c, struct dead_index *ix, const int *nub,
 
 			if (*q == '!' || *q == '\0')
 				continue;
-			by = lint_coverer(c, ix, nub, bl->tree, opt, q);
+			by = lint_coverer(c, ix, nub, opt, bl, k);
 			if (by < 0)
 				break;
 			if (first < 0)
@@ -1306,9 +1423,8 @@ lint_register(struct lint_ctx *c, struct dead_index *ix, const int *nub,
 			if (!wild_added && ivec_push(&ix->wild[opt], (int)di))
 				return -1;
 			wild_added = 1;
-		} else if (hmap_add(&ix->exact,
-		               d->file >= 0 ? c->files[d->file].tree : 0, opt,
-		               p, (int)di) != 0)
+		} else if (a->pid[k] >= 0 &&
+		    idlist_add(&ix->exact, a->pid[k], (int)di, opt) != 0)
 			return -1;
 	}
 	return 0;
@@ -1322,6 +1438,10 @@ lint_dead_analysis(struct lint_ctx *c, const int *nub)
 	size_t i;
 
 	memset(&ix, 0, sizeof(ix));
+	if (idlist_init(&ix.exact, c->nnames) != 0) {
+		LINT_OOM(c);
+		return;
+	}
 	for (i = 0; i < c->ndirs && !c->oom; i++) {
 		struct ldir *d = &c->dirs[i];
 		const struct keyword *k;
@@ -1332,6 +1452,7 @@ lint_dead_analysis(struct lint_ctx *c, const int *nub)
 				ix.universal[opt] = -1;
 				ix.wild[opt].n = 0;
 			}
+			idlist_reset(&ix.exact);
 			tree = t;
 		}
 		if (d->kw == NULL) {
@@ -1380,7 +1501,7 @@ lint_dead_analysis(struct lint_ctx *c, const int *nub)
 	}
 	for (opt = 0; opt < OPT_COUNT; opt++)
 		free(ix.wild[opt].v);
-	hmap_free(&ix.exact);
+	idlist_free(&ix.exact);
 }
 
 static const char *
@@ -1434,7 +1555,7 @@ lint_report_dead(struct lint_ctx *c)
 		    "dead-directive",
 		    "%s never takes effect: %s:%d already sets it for every "
 		    "host this block matches (first value wins)",
-		    lint_kw_display(d->kwname), c->files[e->file].path,
+		    lint_kw_display(LINT_KWNAME(d)), c->files[e->file].path,
 		    e->line);
 		lint_hint(c, dg,
 		    "delete this line, or move its block above %s:%d "
@@ -1457,20 +1578,22 @@ lint_check_keyword(struct lint_ctx *c, size_t di, struct ivec *ignores)
 		if (k->kind == KW_DEPRECATED) {
 			dg = lint_emit(c, d->file, d->line, d->col,
 			    DIAG_WARNING, "deprecated-keyword",
-			    "%s is deprecated and has no effect", d->kwname);
+			    "%s is deprecated and has no effect",
+			    LINT_KWNAME(d));
 			lint_hint(c, dg, "delete the line");
 		} else if (k->kind == KW_UNSUPPORTED) {
 			dg = lint_emit(c, d->file, d->line, d->col,
 			    DIAG_WARNING, "unsupported-keyword",
-			    "Unsupported option \"%s\"", d->kwname);
+			    "Unsupported option \"%s\"", LINT_KWNAME(d));
 			lint_hint(c, dg,
 			    "this ssh ignores %s (support was removed); "
 			    "delete the line",
-			    d->kwname);
+			    LINT_KWNAME(d));
 		} else if (k->kind == KW_IGNORE) {
 			dg = lint_emit(c, d->file, d->line, d->col, DIAG_INFO,
 			    "ignored-keyword",
-			    "%s is ignored: only protocol 2 exists", d->kwname);
+			    "%s is ignored: only protocol 2 exists",
+			    LINT_KWNAME(d));
 			lint_hint(c, dg, "delete the line");
 		}
 		return;
@@ -1480,16 +1603,16 @@ lint_check_keyword(struct lint_ctx *c, size_t di, struct ivec *ignores)
 
 		if (g->ac > 0 &&
 		    c->files[g->file].tree == c->files[d->file].tree &&
-		    match_pattern_list(d->kwname, g->av[0], 1) == 1)
+		    match_pattern_list(LINT_KWNAME(d), g->av[0], 1) == 1)
 			return;
 	}
 	dg = lint_emit(c, d->file, d->line, d->col, DIAG_ERROR,
-	    "unknown-keyword", "Bad configuration option: %s", d->kwname);
+	    "unknown-keyword", "Bad configuration option: %s", LINT_KWNAME(d));
 	if (dg == NULL)
 		return;
 	dg->style = DIAG_STYLE_COLON;
 	for (i = 0; i < sizeof(lint_foreign) / sizeof(lint_foreign[0]); i++)
-		if (strcmp(lint_foreign[i].name, d->kwname) == 0) {
+		if (strcmp(lint_foreign[i].name, LINT_KWNAME(d)) == 0) {
 			lint_hint(c, dg, "%s", lint_foreign[i].hint);
 			return;
 		}
@@ -1498,19 +1621,19 @@ lint_check_keyword(struct lint_ctx *c, size_t di, struct ivec *ignores)
 		if (all[i].kind == KW_DEPRECATED ||
 		    all[i].kind == KW_UNSUPPORTED || all[i].kind == KW_IGNORE)
 			continue;
-		dist = lint_edit_distance(d->kwname, all[i].name, 2);
+		dist = lint_edit_distance(LINT_KWNAME(d), all[i].name, 2);
 		if (dist < best_d) {
 			best_d = dist;
 			best = all[i].name;
 		}
 	}
-	if (best != NULL && (best_d <= 1 || strlen(d->kwname) > 4))
+	if (best != NULL && (best_d <= 1 || strlen(LINT_KWNAME(d)) > 4))
 		lint_hint(c, dg, "did you mean %s?", lint_kw_display(best));
 	else
 		lint_hint(c, dg,
 		    "no such keyword in OpenSSH 9.2; fix the spelling, or "
 		    "add \"IgnoreUnknown %s\" before it",
-		    d->kwname);
+		    LINT_KWNAME(d));
 }
 
 /* Innermost block is a wildcard one (for ForwardAgent). */
@@ -1625,7 +1748,8 @@ lint_check_keyfile(struct lint_ctx *c, const struct ldir *d, int private)
 	if (stat(path, &st) != 0) {
 		dg = lint_emit(c, d->file, d->line, d->acol[0], DIAG_WARNING,
 		    private ? "identity-missing" : "certificate-missing",
-		    "%s %s does not exist", lint_kw_display(d->kwname), path);
+		    "%s %s does not exist", lint_kw_display(LINT_KWNAME(d)),
+		    path);
 		lint_hint(c, dg,
 		    "fix the path or delete the line (ssh silently skips "
 		    "missing %s)",
@@ -1721,10 +1845,11 @@ lint_check_forward_bind(struct lint_ctx *c, const struct ldir *d)
 	    "forward-bind-all",
 	    "%s listens on all interfaces (\"%s\"): anyone who can reach "
 	    "this %s can use the forward",
-	    lint_kw_display(d->kwname), host,
-	    strcmp(d->kwname, "remoteforward") == 0 ? "server" : "machine");
+	    lint_kw_display(LINT_KWNAME(d)), host,
+	    strcmp(LINT_KWNAME(d), "remoteforward") == 0 ? "server"
+	                                                 : "machine");
 	lint_hint(c, dg, "bind to loopback instead: %s 127.0.0.1:%s%s%s",
-	    lint_kw_display(d->kwname), port, d->ac > 1 ? " " : "",
+	    lint_kw_display(LINT_KWNAME(d)), port, d->ac > 1 ? " " : "",
 	    d->ac > 1 ? d->av[1] : "");
 }
 
@@ -1840,7 +1965,7 @@ lint_check_directive(struct lint_ctx *c, size_t di)
 /* Per-host checks: ProxyJump chains and forward listen ports. */
 
 struct host_index {
-	struct hmap by_name; /* (kind, 0, literal Host name) -> directives */
+	struct idlist by_name[2]; /* name id -> directives, per kind */
 	struct ivec other[2]; /* setters not tied to one literal name */
 };
 
@@ -1866,7 +1991,8 @@ lint_host_index_add(struct lint_ctx *c, struct host_index *hi, const int *nub,
 			continue;
 		if (lint_has_wild(p))
 			other = 1;
-		else if (hmap_add(&hi->by_name, kind, 0, p, (int)di) != 0)
+		else if (a->pid[k] >= 0 &&
+		    idlist_add(&hi->by_name[kind], a->pid[k], (int)di, 0) != 0)
 			return -1;
 	}
 	return other ? ivec_push(&hi->other[kind], (int)di) : 0;
@@ -1875,7 +2001,7 @@ lint_host_index_add(struct lint_ctx *c, struct host_index *hi, const int *nub,
 /* Next candidate in reading order from the two sorted sources. */
 static int
 lint_next_cand(
-    const struct hmap *m, int *node, const struct ivec *o, size_t *oi)
+    const struct idlist *m, int *node, const struct ivec *o, size_t *oi)
 {
 	int a = *node >= 0 ? m->nodes[*node].dir : INT_MAX;
 	int b = *oi < o->n ? o->v[*oi] : INT_MAX;
@@ -1964,14 +2090,14 @@ static void
 lint_jump_resolve(
     struct lint_ctx *c, struct host_index *hi, struct jgraph *g, int ni)
 {
-	struct hent *e = hmap_find(&hi->by_name, HI_JUMP, 0, g->v[ni].name, 0);
-	int node = e != NULL ? e->head : -1, di, m;
+	int id = lint_name_id(c, g->v[ni].name, 0);
+	int node = id >= 0 ? hi->by_name[HI_JUMP].head[id] : -1, di, m;
 	size_t oi = 0;
 	char *val, *p, *firsth = NULL;
 	int nh = 0, fn;
 
-	while ((di = lint_next_cand(
-	            &hi->by_name, &node, &hi->other[HI_JUMP], &oi)) >= 0) {
+	while ((di = lint_next_cand(&hi->by_name[HI_JUMP], &node,
+	            &hi->other[HI_JUMP], &oi)) >= 0) {
 		m = lint_chain_matches(c, c->dirs[di].block, g->v[ni].name);
 		if (m == 0)
 			continue;
@@ -2185,14 +2311,14 @@ static void
 lint_host_forwards(struct lint_ctx *c, struct host_index *hi, const char *name,
     struct lfwd **buf, size_t *cap)
 {
-	struct hent *e = hmap_find(&hi->by_name, HI_FWD, 0, name, 0);
-	int node = e != NULL ? e->head : -1, di;
+	int id = lint_name_id(c, name, 0);
+	int node = id >= 0 ? hi->by_name[HI_FWD].head[id] : -1, di;
 	size_t oi = 0, n = 0, i;
 	struct lfwd f;
 	struct diag *dg;
 
-	while ((di = lint_next_cand(
-	            &hi->by_name, &node, &hi->other[HI_FWD], &oi)) >= 0) {
+	while ((di = lint_next_cand(&hi->by_name[HI_FWD], &node,
+	            &hi->other[HI_FWD], &oi)) >= 0) {
 		if (lint_chain_matches(c, c->dirs[di].block, name) != 1 ||
 		    lint_fwd_info(c, di, &f) != 0)
 			continue;
@@ -2224,7 +2350,7 @@ lint_host_forwards(struct lint_ctx *c, struct host_index *hi, const char *name,
 			    "%s port %d is already used by the %s at %s:%d "
 			    "(both apply to host %s)",
 			    f.remote ? "remote listen" : "listen", f.port,
-			    lint_kw_display(od->kwname),
+			    lint_kw_display(LINT_KWNAME(od)),
 			    c->files[od->file].path, od->line, name);
 			lint_hint(c, dg,
 			    "pick a free listen port for one of the two; the "
@@ -2252,6 +2378,12 @@ lint_per_host(struct lint_ctx *c, const int *nub)
 	memset(&hi, 0, sizeof(hi));
 	memset(&g, 0, sizeof(g));
 	memset(&seen, 0, sizeof(seen));
+	if (idlist_init(&hi.by_name[0], c->nnames) != 0 ||
+	    idlist_init(&hi.by_name[1], c->nnames) != 0) {
+		idlist_free(&hi.by_name[0]);
+		LINT_OOM(c);
+		return;
+	}
 	for (i = 0; i < c->ndirs && !c->oom; i++) {
 		const struct ldir *d = &c->dirs[i];
 
@@ -2313,7 +2445,8 @@ lint_per_host(struct lint_ctx *c, const int *nub)
 		free(g.v[i].name);
 	free(g.v);
 	hmap_free(&g.names);
-	hmap_free(&hi.by_name);
+	idlist_free(&hi.by_name[0]);
+	idlist_free(&hi.by_name[1]);
 	free(hi.other[0].v);
 	free(hi.other[1].v);
 	hmap_free(&seen);
@@ -2365,6 +2498,16 @@ lint_take_resolve_diags(
 		if (lint_diag_dup(c, fi, d))
 			continue;
 		col = d->column;
+		if (lines->n == 0 && d->line > 0) {
+			size_t j;
+
+			for (j = 0; j < c->ndirs; j++)
+				if (hmap_add(lines, c->dirs[j].file,
+				        c->dirs[j].line, "", (int)j) != 0) {
+					LINT_OOM(c);
+					return;
+				}
+		}
 		if (col <= 1 && d->line > 0 &&
 		    (e = hmap_find(lines, fi, d->line, "", 0)) != NULL) {
 			const struct ldir *ld =
@@ -2412,15 +2555,8 @@ lint_resolve(struct lint_ctx *c)
 	size_t nd = 0, i, k, budget;
 	int r;
 
-	/* (file, line) -> directive, to give ssh's errors a column */
+	/* (file, line) -> directive, built when a first error needs it */
 	memset(&lines, 0, sizeof(lines));
-	for (i = 0; i < c->ndirs; i++)
-		if (hmap_add(&lines, c->dirs[i].file, c->dirs[i].line, "",
-		        (int)i) != 0) {
-			LINT_OOM(c);
-			hmap_free(&lines);
-			return;
-		}
 
 	env.no_exec = 1;
 	env.no_dns = 1;
@@ -2435,7 +2571,7 @@ lint_resolve(struct lint_ctx *c)
 	} else {
 		/* Every alias when the tree is small; a few when it is
 		 * large (value errors do not depend on the destination). */
-		budget = c->ndirs > 0 ? 400000 / c->ndirs : 64;
+		budget = c->ndirs > 0 ? 200000 / c->ndirs : 64;
 		if (budget < 1)
 			budget = 1;
 		if (budget > 64)
@@ -2756,7 +2892,10 @@ lint_ctx_free(struct lint_ctx *c)
 		lexer_argv_free(c->dirs[i].av, c->dirs[i].ac);
 	}
 	free(c->dirs);
+	for (i = 0; i < c->nblocks; i++)
+		free(c->blocks[i].pid);
 	free(c->blocks);
+	hmap_free(&c->names);
 	for (i = 0; i < c->nfiles; i++) {
 		free(c->files[i].path);
 		for (j = 0; j < c->files[i].n_sup_file; j++)
@@ -2769,6 +2908,7 @@ lint_ctx_free(struct lint_ctx *c)
 	}
 	free(c->files);
 	free(c->keys);
+	free(c->scratch);
 	diag_list_free(&c->dl);
 }
 
