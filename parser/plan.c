@@ -437,6 +437,29 @@ plan_explain_jump_loop(
 	return 0;
 }
 
+/*
+ * ssh runs the jump as a ProxyCommand, whose %-tokens it expands at connect
+ * time, the ProxyJump text included; the plan resolves the text as written.
+ */
+static int
+plan_warn_jump_tokens(const struct plan_hop *h, struct diag_list *dl)
+{
+	const struct options *o = &h->opts;
+	struct origin jo = plan_jump_origin(h);
+
+	if (strchr(o->jump_host, '%') == NULL &&
+	    (o->jump_user == NULL || strchr(o->jump_user, '%') == NULL) &&
+	    (o->jump_extra == NULL || strchr(o->jump_extra, '%') == NULL))
+		return 0;
+	if (diag_add(dl, plan_origin_file(&jo), plan_origin_line(&jo), 0,
+	        DIAG_WARNING, "proxyjump-tokens",
+	        "ProxyJump of %s contains %%-tokens: ssh expands them when it "
+	        "runs the jump; this plan resolves the jump hosts as written",
+	        h->alias) != 0)
+		return -2;
+	return 0;
+}
+
 static int
 plan_report_cycle(
     const struct plan_hop *rev, size_t n, size_t k, struct diag_list *dl)
@@ -775,7 +798,8 @@ plan_build_request(const struct config_request *req, int verbose,
 			break;
 		}
 		cur->transport = PLAN_TRANSPORT_JUMP;
-		if ((r = plan_check_jump_loop(cur, dl)) != 0)
+		if ((r = plan_check_jump_loop(cur, dl)) != 0 ||
+		    (r = plan_warn_jump_tokens(cur, dl)) != 0)
 			goto out;
 		if (n == PLAN_MAX_HOPS) {
 			r = plan_report_too_deep(rev, n, dl);

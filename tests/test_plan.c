@@ -348,6 +348,44 @@ START_TEST(test_plan_build_jumphost_loop_refused)
 }
 END_TEST
 
+START_TEST(test_plan_build_jumphost_loop_located)
+{
+	struct fixture f;
+	size_t i;
+	int found = 0;
+
+	fx_init(&f);
+	ck_assert_int_eq(build(&f,
+	                     "Host d\n  ProxyJump x\nHost x\n"
+	                     "  HostName y\n  ProxyJump y\n",
+	                     "d"),
+	    -1);
+	/* ssh's message has no location: the plan names the line. */
+	for (i = 0; i < f.dl.n; i++)
+		if (strcmp(f.dl.v[i].rule, "plan-hop") == 0 &&
+		    f.dl.v[i].line == 5)
+			found = 1;
+	ck_assert_msg(found, "%s", fx_diags(&f));
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_plan_build_jump_tokens_warned)
+{
+	struct fixture f;
+	const struct diag *d;
+
+	fx_init(&f);
+	ck_assert_msg(build(&f, "Host d\n  ProxyJump %r@gw\n", "d") == 0, "%s",
+	    fx_diags(&f));
+	d = fx_find_rule(&f, "proxyjump-tokens");
+	ck_assert_msg(d != NULL, "%s", fx_diags(&f));
+	ck_assert_int_eq(d->severity, DIAG_WARNING);
+	ck_assert_int_eq(d->line, 2);
+	fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_plan_build_too_deep_refused)
 {
 	char cfg[4096];
@@ -677,6 +715,8 @@ plan_suite(void)
 	tcase_add_test(tc, test_plan_build_cycle_refused);
 	tcase_add_test(tc, test_plan_build_self_alias_cycle_refused);
 	tcase_add_test(tc, test_plan_build_jumphost_loop_refused);
+	tcase_add_test(tc, test_plan_build_jumphost_loop_located);
+	tcase_add_test(tc, test_plan_build_jump_tokens_warned);
 	tcase_add_test(tc, test_plan_build_too_deep_refused);
 	tcase_add_test(tc, test_plan_build_exactly_max_hops);
 	tcase_add_test(tc, test_plan_build_bad_jump_host_config_fails);
