@@ -2,11 +2,11 @@
  * hosts: walk a config tree as ssh reads it and collect its plain Host
  * aliases.
  *
- * Only two keywords matter here, Host and Include, so the line splitting is
- * a small copy of ssh's own (readconf.c's strdelim for the keyword, misc.c's
- * argv_split for the arguments): quotes, backslash escapes, `#` comments and
- * the optional `=` after the keyword behave as in ssh, which is what makes a
- * quoted alias or a commented-out Include come out right.
+ * Only two keywords matter here, Host and Include. Lines are split with the
+ * lexer's copies of ssh's own tokenisers (strdelim for the keyword,
+ * argv_split for the arguments), so quotes, backslash escapes, `#` comments
+ * and the optional `=` after the keyword behave as in ssh: a quoted alias or
+ * a commented-out Include comes out right.
  */
 #include "config.h"
 
@@ -21,8 +21,7 @@
 #include <unistd.h>
 
 #include "parser/hosts.h"
-
-#define HOSTS_WHITESPACE " \t\r\n"
+#include "parser/lexer.h"
 
 struct hosts_walk {
 	const struct hosts_request *req;
@@ -102,55 +101,6 @@ hosts_add(struct hosts_walk *w, const char *name)
 	return 0;
 }
 
-/*
- * Split s in place into words as ssh's argv_split(s, ..., 1) does. Returns
- * the number of words (pointers stored in words[], at most maxw), or -1 on
- * an unterminated quote.
- */
-static int
-hosts_split(char *s, char **words, int maxw)
-{
-	size_t i, j;
-	int n = 0, quote;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] == ' ' || s[i] == '\t')
-			continue;
-		if (s[i] == '#')
-			break;
-		quote = 0;
-		/* words are only ever shorter than their source: copy down */
-		j = i;
-		if (n < maxw)
-			words[n] = s + j;
-		n++;
-		for (; s[i] != '\0'; i++) {
-			if (s[i] == '\\') {
-				if (s[i + 1] == '\'' || s[i + 1] == '"' ||
-				    s[i + 1] == '\\' ||
-				    (quote == 0 && s[i + 1] == ' '))
-					i++;
-				s[j++] = s[i];
-			} else if (quote == 0 && (s[i] == ' ' || s[i] == '\t'))
-				break;
-			else if (quote == 0 && (s[i] == '"' || s[i] == '\''))
-				quote = s[i];
-			else if (quote != 0 && s[i] == quote)
-				quote = 0;
-			else
-				s[j++] = s[i];
-		}
-		if (s[i] == '\0') {
-			s[j] = '\0';
-			if (quote != 0)
-				return -1;
-			break;
-		}
-		s[j] = '\0';
-	}
-	return n < maxw ? n : maxw;
-}
-
 static int hosts_read(struct hosts_walk *w, const char *path, int userconf,
     int checkperm, int depth, int *err);
 
@@ -218,53 +168,47 @@ hosts_include(struct hosts_walk *w, const char *file, int lineno,
 	return r;
 }
 
-/* One config line: Host adds aliases, Include recurses, the rest is noise. */
+/*
+ * One config line, read as ssh's process_config_line_depth() reads it: Host
+ * adds aliases, Include recurses, the rest is skipped.
+ */
 static int
 hosts_line(struct hosts_walk *w, char *line, const char *file, int lineno,
     int userconf, int depth)
 {
-	char *kw, *s, *words[256];
-	size_t len;
-	int i, n, r, eq = 0, is_host;
+	char *kw, *s = line, **av = NULL;
+	int i, ac = 0, r, is_host;
 
-	len = strlen(line);
-	while (len > 0 && strchr(HOSTS_WHITESPACE "\f", line[len - 1]) != NULL)
-		line[--len] = '\0';
-	kw = line + strspn(line, HOSTS_WHITESPACE);
-	if (*kw == '\0' || *kw == '#')
+	lexer_chop(line);
+	if ((kw = lexer_strdelim(&s)) == NULL)
 		return 0;
-	s = kw + strcspn(kw, HOSTS_WHITESPACE "\"=");
-	if (*s == '"')
-		return 0; /* a quoted keyword is never Host or Include */
-	if (*s == '=')
-		eq = 1;
-	if (*s != '\0')
-		*s++ = '\0';
-	s += strspn(s, HOSTS_WHITESPACE);
-	if (!eq && *s == '=') {
-		s++;
-		s += strspn(s, HOSTS_WHITESPACE);
-	}
-	is_host = strcasecmp(kw, "host") == 0;
-	if (!is_host && strcasecmp(kw, "include") != 0)
+	if (*kw == '\0') /* leading whitespace */
+		kw = lexer_strdelim(&s);
+	if (kw == NULL || *kw == '\0' || *kw == '\n' || *kw == '#')
 		return 0;
-	n = hosts_split(s, words, (int)(sizeof(words) / sizeof(words[0])));
-	if (n < 0)
+	lexer_lowercase(kw);
+	is_host = strcmp(kw, "host") == 0;
+	if (!is_host && strcmp(kw, "include") != 0)
+		return 0;
+	if (s != NULL)
+		s += strspn(s, LEXER_WHITESPACE);
+	if (s == NULL || *s == '\0')
+		return 0; /* ssh: "no argument after keyword" */
+	if ((r = lexer_argv_split(s, &ac, &av)) == -1)
 		return hosts_error(
 		    w, file, lineno, "bad-quotes", "invalid quotes");
-	for (i = 0; i < n; i++) {
-		if (is_host) {
-			if (words[i][0] == '\0' || words[i][0] == '!' ||
-			    strpbrk(words[i], "*?") != NULL)
-				continue;
-			r = hosts_add(w, words[i]);
-		} else
+	if (r != 0)
+		return -2;
+	for (i = 0, r = 0; i < ac && r == 0; i++) {
+		if (!is_host)
 			r = hosts_include(
-			    w, file, lineno, words[i], userconf, depth);
-		if (r != 0)
-			return r;
+			    w, file, lineno, av[i], userconf, depth);
+		else if (av[i][0] != '\0' && av[i][0] != '!' &&
+		    strpbrk(av[i], "*?") == NULL)
+			r = hosts_add(w, av[i]);
 	}
-	return 0;
+	lexer_argv_free(av, ac);
+	return r;
 }
 
 /*
@@ -311,7 +255,7 @@ hosts_read(struct hosts_walk *w, const char *path, int userconf, int checkperm,
 	while (r == 0 && (got = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		/* an embedded NUL or an absurd line: not config, skip it */
-		if ((size_t)got != strlen(line) || got > HOSTS_MAX_LINE)
+		if ((size_t)got != strlen(line) || got > LEXER_LINE_MAX)
 			continue;
 		r = hosts_line(w, line, path, lineno, userconf, depth);
 	}

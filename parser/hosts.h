@@ -20,7 +20,6 @@
 #define HOSTS_MAX_DEPTH 16 /* ssh's READCONF_MAX_DEPTH */
 #define HOSTS_MAX_FILES 4096 /* bound on files read in one walk */
 #define HOSTS_MAX_NAMES 100000 /* bound on aliases collected */
-#define HOSTS_MAX_LINE (1 << 20) /* longer lines are skipped */
 
 struct hosts_request {
 	/* -F: read only this file ("none": nothing). NULL: the user config,

@@ -114,12 +114,16 @@ START_TEST(test_hosts_plain_aliases_only)
 	    "  Host\tdb tab\\ alias\n"
 	    "Match host foo\n"
 	    "Host *\n"
-	    "HostName notanalias\n");
+	    "HostName notanalias\n"
+	    "Host\n"
+	    "\"Host\" quoted-keyword\n"
+	    "Hostname=\"Host\" not-a-host-line\n");
 	req_init(&rq);
 	diag_list_init(&dl);
 	ck_assert_int_eq(hosts_list(&rq, &n, &dl), 0);
-	ck_assert_str_eq(joined(&n), "web db eq1 eq2 quoted name tab alias");
-	ck_assert_uint_eq(n.n, 6);
+	ck_assert_str_eq(
+	    joined(&n), "web db eq1 eq2 quoted name tab alias quoted-keyword");
+	ck_assert_uint_eq(n.n, 7);
 	ck_assert_str_eq(n.v[4], "quoted name");
 	ck_assert_str_eq(n.v[5], "tab alias");
 	ck_assert_uint_eq(dl.n, 0);
