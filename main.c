@@ -143,7 +143,7 @@ main_dump(const struct args *a)
 	struct diag_list dl;
 	char *out = NULL, line[8192];
 	size_t i;
-	int r, lvl, stdin_tty;
+	int r, stdin_tty;
 
 	if (config_env_from_process(&env) != 0) {
 		fprintf(stderr, "No user exists for uid %lu\r\n",
@@ -160,10 +160,9 @@ main_dump(const struct args *a)
 	req.have_command = a->num_positionals > 0;
 	diag_list_init(&dl);
 	r = config_resolve(&req, &env, &o, &dl);
-	lvl = config_log_level(&o);
 	stdin_tty = isatty(STDIN_FILENO);
 	for (i = 0; i < dl.n; i++) {
-		if (!config_diag_visible(&dl.v[i], lvl))
+		if (!config_diag_shown(&o, &dl, i))
 			continue;
 		if (strcmp(dl.v[i].rule, "no-tty") == 0 && stdin_tty &&
 		    o.stdin_null != 1)

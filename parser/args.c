@@ -214,10 +214,7 @@ args_one(struct args *a, int ch, const char *arg, int optopt_c)
 		a->no_tty = 1;
 		return args_push_event(a, ch, NULL);
 	case 'J':
-		if (a->jump_given)
-			return args_set_error(a,
-			    "Only a single -J option is permitted "
-			    "(use commas to separate hosts)");
+		/* a second -J is refused by config_resolve, in ssh's words */
 		a->jump_given = 1;
 		return args_push_event(a, ch, arg);
 	case 'K':

@@ -851,6 +851,10 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 					goto out;
 				}
 				if (r == -1) {
+					E_BARE("match-exec",
+					    "command '%.100s' "
+					    "exited abnormally",
+					    cmd);
 					cfgline_fatal(c, "match-exec",
 					    "%.200s line %d: match exec "
 					    "'%.100s' error",
@@ -1219,7 +1223,7 @@ static int
 cfgline_forward(struct cfg *c, int opt, int *ac, char ***av, int active,
     const char *filename, int linenum)
 {
-	char *arg, *arg2, fwdarg[FORWARD_CONFIG_SPEC_MAX];
+	char *arg, *arg2, fwdarg[FORWARD_CONFIG_SPEC_MAX], errbuf[256];
 	int remote = opt == OPT_REMOTE_FORWARD;
 	int dynamic = opt == OPT_DYNAMIC_FORWARD, r;
 	struct fwd f;
@@ -1247,12 +1251,15 @@ cfgline_forward(struct cfg *c, int opt, int *ac, char ***av, int active,
 		snprintf(fwdarg, sizeof(fwdarg), "%s", arg);
 	kind = remote ? (dynamic ? FWD_REMOTE_DYNAMIC : FWD_REMOTE)
 	              : (dynamic ? FWD_DYNAMIC : FWD_LOCAL);
-	r = forward_parse(fwdarg, kind, &f);
+	r = forward_parse_err(fwdarg, kind, &f, errbuf, sizeof(errbuf));
 	if (r == -2) {
 		c->oom = 1;
 		return -1;
 	}
 	if (r == 0) {
+		if (errbuf[0] != '\0')
+			E_BARE("bad-forward", "vdollar_percent_expand: %s",
+			    errbuf);
 		E_LINE(1, "bad-forward", "Bad forwarding specification.");
 		return -1;
 	}

@@ -35,6 +35,7 @@ struct cfg {
 	int fatal; /* ssh would have exited 255 */
 	int oom;
 	int stdio_forward; /* -W given */
+	int user_cmdline; /* ssh.c user_on_commandline */
 	const char *flag; /* command-line flag being replayed, or NULL */
 	const char *file; /* current file (interned) for origins */
 	int line;

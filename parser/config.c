@@ -98,6 +98,14 @@ config_env_free(struct config_env *env)
 }
 
 int
+config_diag_shown(const struct options *o, const struct diag_list *dl, size_t i)
+{
+	if (i < o->log_init_index)
+		return 1;
+	return config_diag_visible(&dl->v[i], config_log_level(o));
+}
+
+int
 config_log_level(const struct options *o)
 {
 	return o->cmdline_log_level == OPT_UNSET ? KW_LOG_INFO
@@ -342,16 +350,27 @@ config_event(struct cfg *c, const struct args_event *ev, const char *host)
 	case 'R':
 	case 'D':
 		if (ev->flag == 'L')
-			r = forward_parse(v, FWD_LOCAL, &f);
+			r = forward_parse_err(
+			    v, FWD_LOCAL, &f, errbuf, sizeof(errbuf));
 		else if (ev->flag == 'D')
-			r = forward_parse(v, FWD_DYNAMIC, &f);
-		else if ((r = forward_parse(v, FWD_REMOTE, &f)) == 0)
-			r = forward_parse(v, FWD_REMOTE_DYNAMIC, &f);
+			r = forward_parse_err(
+			    v, FWD_DYNAMIC, &f, errbuf, sizeof(errbuf));
+		else if ((r = forward_parse_err(v, FWD_REMOTE, &f, errbuf,
+		              sizeof(errbuf))) == 0) {
+			if (errbuf[0] != '\0')
+				config_error(c, "bad-forward",
+				    "vdollar_percent_expand: %s", errbuf);
+			r = forward_parse_err(
+			    v, FWD_REMOTE_DYNAMIC, &f, errbuf, sizeof(errbuf));
+		}
 		if (r == -2) {
 			c->oom = 1;
 			return -1;
 		}
 		if (r == 0) {
+			if (errbuf[0] != '\0')
+				config_error(c, "bad-forward",
+				    "vdollar_percent_expand: %s", errbuf);
 			config_plain_fatal(c, "bad-forward",
 			    "Bad %s forwarding specification '%s'",
 			    ev->flag == 'L'       ? "local"
@@ -584,6 +603,10 @@ config_destination(struct cfg *c, const char *dest, char **hostp)
 	if (r == -1)
 		goto usage;
 	if (r == 0) {
+		/* ssh marks the user as given on the command line for any
+		 * ssh:// destination, even without user@: the final User
+		 * (maybe from the config) is then validated (config_post) */
+		c->user_cmdline = 1;
 		if (o->user == NULL && user != NULL) {
 			o->user = user;
 			user = NULL;
@@ -1047,6 +1070,11 @@ config_post(struct cfg *c, char **hostp)
 		}
 	}
 
+	if (c->user_cmdline && !jump_valid_ruser(o->user)) {
+		cfgline_fatal(c, "bad-user",
+		    "remote username contains invalid characters");
+		return -1;
+	}
 	if (expand_conn_init(&ci, c->thishost, *hostp, o->port, o->user,
 	        o->host_arg,
 	        o->host_key_alias != NULL ? o->host_key_alias : o->host_arg,
@@ -1141,7 +1169,7 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 	struct expand_token tok;
 	char errbuf[256];
 	size_t i, dpos;
-	int r = -1, was_addr, addrs = 0, direct, lvl;
+	int r = -1, was_addr, addrs = 0, direct, lvl, lvl_set = 0;
 
 	options_init(out);
 	memset(&c, 0, sizeof(c));
@@ -1169,6 +1197,7 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 			goto out;
 	lvl = out->log_level;
 	out->cmdline_log_level = lvl;
+	lvl_set = 1;
 	if (!req->have_command && out->session_type == KW_SESSION_SUBSYSTEM) {
 		config_plain_fatal(&c, "usage",
 		    "You must specify a subsystem "
@@ -1186,6 +1215,9 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 		    &c, "bad-host", "hostname contains invalid characters");
 		goto out;
 	}
+	/* ssh.c calls log_init here: what came before went to stderr
+	 * whatever the log level */
+	out->log_init_index = dl->n;
 	if ((out->host_arg = strdup(host)) == NULL)
 		goto oom;
 	out->origin[OPT_HOST].kind = ORIGIN_COMMAND_LINE;
@@ -1274,7 +1306,7 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 oom:
 	c.oom = 1;
 out:
-	if (out->cmdline_log_level == OPT_UNSET)
+	if (!lvl_set)
 		out->cmdline_log_level = out->log_level;
 	free(host);
 	if (c.oom)

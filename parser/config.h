@@ -95,6 +95,15 @@ int config_log_level(const struct options *o);
 int config_diag_visible(const struct diag *d, int lvl);
 
 /*
+ * Whether ssh would have shown dl->v[i]: everything logged before ssh's
+ * log_init (command line, destination checks: o->log_init_index) always,
+ * later lines by config_diag_visible at config_log_level. Call after
+ * config_resolve on the same o and dl.
+ */
+int config_diag_shown(const struct options *o, const struct diag_list *dl,
+    size_t i);
+
+/*
  * The -G dump of resolved options, exactly as ssh 9.2 (Debian) prints it.
  * Returns a malloc'd NUL-terminated string, or NULL on out of memory.
  */

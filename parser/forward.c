@@ -146,8 +146,17 @@ forward_equals(const struct fwd *a, const struct fwd *b)
 int
 forward_parse(const char *spec, enum fwd_kind kind, struct fwd *fwd)
 {
+	char errbuf[256];
+
+	return forward_parse_err(spec, kind, fwd, errbuf, sizeof(errbuf));
+}
+
+int
+forward_parse_err(const char *spec, enum fwd_kind kind, struct fwd *fwd,
+    char *errbuf, size_t errlen)
+{
 	struct forward_field a[4];
-	char *p = NULL, *cp, errbuf[256];
+	char *p = NULL, *cp;
 	int i, r, missing, dynamic, remote, oom = 0;
 
 	memset(fwd, 0, sizeof(*fwd));
@@ -155,8 +164,9 @@ forward_parse(const char *spec, enum fwd_kind kind, struct fwd *fwd)
 	dynamic = kind == FWD_DYNAMIC || kind == FWD_REMOTE_DYNAMIC;
 	remote = kind == FWD_REMOTE || kind == FWD_REMOTE_DYNAMIC;
 
-	r = expand_string(
-	    spec, 0, 1, NULL, 0, &p, errbuf, sizeof(errbuf), &missing);
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	r = expand_string(spec, 0, 1, NULL, 0, &p, errbuf, errlen, &missing);
 	if (r == -2)
 		return -2;
 	if (r != 0)

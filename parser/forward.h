@@ -28,6 +28,11 @@
  */
 int forward_parse(const char *spec, enum fwd_kind kind, struct fwd *out);
 
+/* forward_parse, and when `${}` expansion fails, ssh's message (e.g.
+ * "env var ${X} has no value") in errbuf; errbuf[0] is '\0' otherwise. */
+int forward_parse_err(const char *spec, enum fwd_kind kind, struct fwd *out,
+    char *errbuf, size_t errlen);
+
 /* ssh's forward_equals. */
 int forward_equals(const struct fwd *a, const struct fwd *b);
 

@@ -122,6 +122,7 @@ options_init(struct options *o)
 	o->jump_port = OPT_UNSET;
 	o->cmdline_log_level = OPT_UNSET;
 	o->stdio_forward_port = OPT_UNSET;
+	o->log_init_index = (size_t)-1;
 }
 
 void

@@ -330,6 +330,8 @@ struct options {
 	/* Set by config_resolve (additions to the original contract). */
 	int cmdline_log_level;    /* -q/-v/-o LogLevel: what ssh logs with
 				     while parsing; OPT_UNSET = INFO */
+	size_t log_init_index;    /* diagnostics before this index were
+				     printed before ssh's log_init */
 	char *stdio_forward_host; /* -W host, or NULL */
 	int stdio_forward_port;
 
