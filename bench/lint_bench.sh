@@ -45,18 +45,34 @@ lines=$(wc -l < "$conf")
 blocks=$(grep -c '^Host ' "$conf")
 echo "config: $blocks blocks, $lines lines"
 
-now() { date +%s.%N; }
-t0=$(now)
-set +e
-"$SSHFWD" --lint -F "$conf" > "$tmp/lint.out" 2>&1
-st=$?
-set -e
-t1=$(now)
-echo "sshfwd --lint: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s (exit $st, $(grep -c ': \(error\|warning\|info\): ' "$tmp/lint.out") findings)"
+# Wall time, plus CPU time (user+sys) when /usr/bin/time is there: on a
+# busy machine the wall time says more about the neighbours than about us.
+run() {
+	label=$1
+	shift
+	if [ -x /usr/bin/time ]; then
+		set +e
+		/usr/bin/time -f '%e %U %S' -o "$tmp/time" "$@" > "$tmp/out" 2>&1 </dev/null
+		st=$?
+		set -e
+		read -r wall user sys <<EOF
+$(tail -n 1 "$tmp/time")
+EOF
+		cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+		echo "$label: ${wall} s wall, ${cpu} s cpu (exit $st)"
+	else
+		t0=$(date +%s.%N)
+		set +e
+		"$@" > "$tmp/out" 2>&1 </dev/null
+		st=$?
+		set -e
+		t1=$(date +%s.%N)
+		echo "$label: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s wall (exit $st)"
+	fi
+}
 
+run "sshfwd --lint" "$SSHFWD" --lint -F "$conf"
+echo "  findings: $(grep -c ': \(error\|warning\|info\): ' "$tmp/out" || true)"
 if command -v ssh >/dev/null 2>&1; then
-	t0=$(now)
-	ssh -G -F "$conf" host19000 </dev/null >/dev/null 2>&1 || true
-	t1=$(now)
-	echo "ssh -G host19000 (reference): $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s"
+	run "ssh -G host19000 (reference, one destination)" ssh -G -F "$conf" host19000
 fi

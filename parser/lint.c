@@ -2455,6 +2455,54 @@ lint_per_host(struct lint_ctx *c, const int *nub)
 /* ------------------------------------------------------------------ */
 /* ssh's own errors, through the parser. */
 
+/* A concrete fix for the errors the parser reports in ssh's words. */
+static const struct {
+	const char *rule;
+	const char *hint;
+} lint_ssh_hints[] = {
+	{ "bad-port", "use a port number 1-65535 or a service name (Port 22)" },
+	{ "bad-value",
+	    "use one of the values ssh_config(5) lists for this "
+	    "keyword (for flags: yes or no)" },
+	{ "bad-time", "use seconds or a time such as 30s, 5m, 1h30m" },
+	{ "bad-integer", "use a whole number in range" },
+	{ "bad-number", "use a whole number in range" },
+	{ "missing-target",
+	    "forwards take two arguments: LocalForward [ADDR:]PORT HOST:PORT" },
+	{ "bad-forward",
+	    "write it as [ADDR:]PORT HOST:PORT (IPv6 in brackets) or a Unix "
+	    "socket path" },
+	{ "bad-proxyjump",
+	    "list hops as [user@]host[:port] separated by commas, no spaces "
+	    "or empty entries" },
+	{ "match-attribute",
+	    "Match takes all, canonical, final, exec, host, originalhost, user "
+	    "or localuser (OpenSSH 9.2)" },
+	{ "match-missing",
+	    "give the criterion its argument (Match host NAME)" },
+	{ "match-all", "use Match all alone" },
+	{ "extra-arguments",
+	    "this keyword takes one value; quote it if it contains spaces" },
+	{ "missing-argument", "give the keyword a non-empty value" },
+	{ "empty-argument", "remove the empty \"\" argument" },
+	{ "bad-cipher", "see ssh -Q cipher for the names this ssh knows" },
+	{ "bad-mac", "see ssh -Q mac for the names this ssh knows" },
+	{ "bad-kex", "see ssh -Q kex for the names this ssh knows" },
+	{ "bad-key-types", "see ssh -Q key-sig for the names this ssh knows" },
+	{ "bad-loglevel",
+	    "use QUIET, FATAL, ERROR, INFO, VERBOSE, DEBUG, DEBUG2 or DEBUG3" },
+	{ "bad-controlpersist", "use yes, no or a time such as 10m" },
+	{ "bad-escape", "use none, one character, or ^ and a letter (^])" },
+	{ "bad-setenv", "write SetEnv NAME=VALUE" },
+	{ "bad-env",
+	    "environment variable names may not be empty or contain =" },
+	{ "none-alone", "none must be the only value" },
+	{ "include-path",
+	    "the system config may not use ~ in Include; use an absolute "
+	    "path" },
+	{ "include-depth", "an Include loop? a file includes itself" },
+};
+
 static int
 lint_diag_dup(struct lint_ctx *c, int file, const struct diag *d)
 {
@@ -2472,6 +2520,17 @@ lint_diag_dup(struct lint_ctx *c, int file, const struct diag *d)
 	return 0;
 }
 
+static const char *
+lint_ssh_hint(const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(lint_ssh_hints) / sizeof(lint_ssh_hints[0]); i++)
+		if (strcmp(lint_ssh_hints[i].rule, rule) == 0)
+			return lint_ssh_hints[i].hint;
+	return NULL;
+}
+
 static void
 lint_take_resolve_diags(
     struct lint_ctx *c, struct diag_list *rdl, struct hmap *lines)
@@ -2480,6 +2539,7 @@ lint_take_resolve_diags(
 	int fi, col, unknown;
 	struct diag *dg;
 	struct hent *e;
+	const char *h;
 
 	for (i = 0; i < rdl->n && !c->oom; i++) {
 		const struct diag *d = &rdl->v[i];
@@ -2536,6 +2596,9 @@ lint_take_resolve_diags(
 			    "\"IgnoreUnknown NAME\" at the top of the file");
 		else if (d->hint != NULL)
 			lint_hint(c, dg, "%s", d->hint);
+		else if ((h = lint_ssh_hint(d->rule)) != NULL)
+			lint_hint(
+			    c, dg, "%s (ssh refuses the config as it is)", h);
 		else
 			lint_hint(c, dg,
 			    "ssh refuses this config (exit 255); fix the value "
