@@ -59,6 +59,7 @@ struct fx {
 	int nprocs;
 	pid_t launcher;
 	int launcher_status;
+	struct plan *plan; /* freed at exit */
 };
 
 static struct fx *fx_cur;
@@ -73,6 +74,11 @@ fx_cleanup(void)
 	if (fx == NULL)
 		return;
 	fx_cur = NULL;
+	if (fx->plan != NULL) {
+		plan_free(fx->plan);
+		free(fx->plan);
+		fx->plan = NULL;
+	}
 	if (fx->launcher > 0) {
 		kill(fx->launcher, SIGKILL);
 		waitpid(fx->launcher, NULL, 0);
@@ -144,7 +150,7 @@ fx_wait_port(const char *addr, int port)
 {
 	int i, fd;
 
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 600; i++) {
 		fd = fx_connect(addr, port);
 		if (fd >= 0) {
 			close(fd);
@@ -306,6 +312,38 @@ fx_start_http(struct fx *fx)
 	fx_wait_port("127.0.0.1", fx->http_port);
 }
 
+/*
+ * Check ends a failed test with _exit() and a timed-out one with SIGKILL,
+ * so atexit cleanup is not enough: a watchdog removes the temp dir once the
+ * test process is gone (spawned servers die with it by PR_SET_PDEATHSIG).
+ */
+static void
+fx_watchdog(const char *dir)
+{
+	int pfd[2];
+	pid_t pid;
+	char c, cmd[600];
+
+	if (pipe(pfd) != 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[1]);
+		setsid();
+		while (read(pfd[0], &c, 1) > 0)
+			;
+		if (getenv("KEEP_FX") == NULL) {
+			snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+			if (system(cmd) != 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(pfd[0]);
+	/* The write end stays open (close-on-exec) until we die. */
+	(void)fcntl(pfd[1], F_SETFD, FD_CLOEXEC);
+}
+
 static struct fx *
 fx_setup(int nsshd)
 {
@@ -320,6 +358,7 @@ fx_setup(int nsshd)
 	snprintf(fx.dir, sizeof(fx.dir), "%s", tmpl);
 	fx_cur = &fx;
 	atexit(fx_cleanup);
+	fx_watchdog(fx.dir);
 	snprintf(fx.userkey, sizeof(fx.userkey), "%s/id_ed25519", fx.dir);
 	fx_run("ssh-keygen -q -t ed25519 -N '' -f '%s'", fx.userkey);
 	snprintf(pubpath, sizeof(pubpath), "%s.pub", fx.userkey);
@@ -400,6 +439,7 @@ fx_plan(struct fx *fx, int n)
 		p->hops[i].transport =
 		    i == 0 ? PLAN_TRANSPORT_TCP : PLAN_TRANSPORT_JUMP;
 	}
+	fx->plan = p;
 	return p;
 }
 
@@ -453,8 +493,11 @@ fx_launch(struct fx *fx, struct plan *p, int verbose)
 		lo.verbose = verbose;
 		lo.log_file = fx->launcher_log;
 		lo.ready_fd = pfd[1];
+		/* Not our fixture any more: exit() must not clean it up, but
+		 * should run LeakSanitizer over the launcher. */
+		fx_cur = NULL;
 		rc = launch_run(p, &lo);
-		_exit(rc);
+		exit(rc);
 	}
 	close(pfd[1]);
 	fx->launcher = pid;
@@ -1065,6 +1108,196 @@ START_TEST(test_launch_clear_all_forwardings)
 }
 END_TEST
 
+START_TEST(test_launch_proxy_command_hop)
+{
+	struct fx *fx = fx_setup(2);
+	struct plan *p;
+	int lport = fx_free_port();
+
+	fx_start_echo(fx);
+	p = fx_plan(fx, 2);
+	p->hops[0].opts.proxy_command = strdup("socat - TCP:%h:%p");
+	p->hops[0].transport = PLAN_TRANSPORT_PROXY_COMMAND;
+	fx_add_fwd(p, FWD_LOCAL, NULL, lport, "127.0.0.1", fx->echo_port);
+	ck_assert_int_eq(fx_launch(fx, p, 1), 1);
+	ck_assert_int_eq(fx_echo_many(lport, NULL, 1, 4u << 20), 1);
+	fx_stop_launcher(fx);
+	ck_assert(fx_log_has(fx->launcher_log, "Executing proxy command"));
+}
+END_TEST
+
+START_TEST(test_launch_agent_auth)
+{
+	struct fx *fx = fx_setup(1);
+	struct plan *p;
+	int lport = fx_free_port();
+	char sock[600], *argv[6];
+	int i;
+	struct stat st;
+
+	fx_start_echo(fx);
+	snprintf(sock, sizeof(sock), "%s/agent.sock", fx->dir);
+	argv[0] = (char *)"ssh-agent";
+	argv[1] = (char *)"-D";
+	argv[2] = (char *)"-a";
+	argv[3] = sock;
+	argv[4] = NULL;
+	fx_spawn(fx, NULL, argv);
+	for (i = 0; i < 200 && stat(sock, &st) != 0; i++)
+		usleep(25000);
+	fx_run("SSH_AUTH_SOCK='%s' ssh-add -q '%s' 2>/dev/null", sock,
+	    fx->userkey);
+	p = fx_plan(fx, 1);
+	/* No identity files: only the agent can authenticate. */
+	free(p->hops[0].opts.identity_files[0].path);
+	free(p->hops[0].opts.identity_files);
+	p->hops[0].opts.identity_files = NULL;
+	p->hops[0].opts.num_identity_files = 0;
+	p->hops[0].opts.identities_only = 0;
+	p->hops[0].opts.identity_agent = strdup(sock);
+	fx_add_fwd(p, FWD_LOCAL, NULL, lport, "127.0.0.1", fx->echo_port);
+	ck_assert_int_eq(fx_launch(fx, p, 1), 1);
+	ck_assert_int_eq(fx_echo_many(lport, NULL, 1, 1u << 20), 1);
+	fx_stop_launcher(fx);
+}
+END_TEST
+
+START_TEST(test_launch_auth_failure_batch_mode)
+{
+	struct fx *fx = fx_setup(1);
+	struct plan *p;
+	char other[600];
+
+	snprintf(other, sizeof(other), "%s/stranger", fx->dir);
+	fx_run("ssh-keygen -q -t ed25519 -N '' -f '%s'", other);
+	p = fx_plan(fx, 1);
+	free(p->hops[0].opts.identity_files[0].path);
+	p->hops[0].opts.identity_files[0].path = strdup(other);
+	ck_assert_int_eq(fx_launch(fx, p, 0), 0);
+	ck_assert_int_eq(WEXITSTATUS(fx->launcher_status), 255);
+	ck_assert(fx_log_has(fx->launcher_log, "Permission denied"));
+	ck_assert(fx_log_has(fx->launcher_log, "hint:"));
+}
+END_TEST
+
+START_TEST(test_launch_ipv6_and_localhost_listeners)
+{
+	struct fx *fx = fx_setup(1);
+	struct plan *p;
+	int l6 = fx_free_port(), lboth = fx_free_port(), fd;
+	struct sockaddr_in6 sin6;
+
+	fx_start_echo(fx);
+	p = fx_plan(fx, 1);
+	fx_add_fwd(p, FWD_LOCAL, "::1", l6, "127.0.0.1", fx->echo_port);
+	/* No bind address, GatewayPorts no: loopback of both families. */
+	fx_add_fwd(p, FWD_LOCAL, NULL, lboth, "127.0.0.1", fx->echo_port);
+	ck_assert_int_eq(fx_launch(fx, p, 1), 1);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons((uint16_t)l6);
+	sin6.sin6_addr = in6addr_loopback;
+	ck_assert_int_eq(
+	    connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	ck_assert_int_eq(send(fd, "ping", 4, 0), 4);
+	shutdown(fd, SHUT_WR);
+	{
+		char buf[8];
+
+		ck_assert_int_eq(recv(fd, buf, sizeof(buf), MSG_WAITALL), 4);
+		ck_assert_int_eq(memcmp(buf, "ping", 4), 0);
+	}
+	close(fd);
+	ck_assert_int_lt(fx_connect("127.0.0.1", l6), 0);
+	ck_assert_int_eq(fx_echo_many(lboth, NULL, 1, 65536), 1);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	sin6.sin6_port = htons((uint16_t)lboth);
+	ck_assert_int_eq(
+	    connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	close(fd);
+	fx_stop_launcher(fx);
+}
+END_TEST
+
+START_TEST(test_launch_remote_forward_two_hops)
+{
+	struct fx *fx = fx_setup(2);
+	struct plan *p;
+	static char log[1 << 16];
+	const char *q;
+	int port, fixed = fx_free_port();
+
+	fx_start_echo(fx);
+	p = fx_plan(fx, 2);
+	fx_add_fwd(p, FWD_REMOTE, NULL, 0, "127.0.0.1", fx->echo_port);
+	fx_add_fwd(p, FWD_REMOTE, NULL, fixed, "127.0.0.1", fx->echo_port);
+	ck_assert_int_eq(fx_launch(fx, p, 1), 1);
+	fx_read_file(fx->launcher_log, log, sizeof(log));
+	q = strstr(log, "Allocated port ");
+	ck_assert_ptr_nonnull(q);
+	port = (int)strtol(q + 15, NULL, 10); /* lint-ok: test */
+	ck_assert_int_eq(fx_echo_many(port, NULL, 10, 1u << 20), 10);
+	ck_assert_int_eq(fx_echo_many(fixed, NULL, 10, 1u << 20), 10);
+	fx_stop_launcher(fx);
+}
+END_TEST
+
+START_TEST(test_launch_hashed_known_hosts_and_host_key_alias)
+{
+	struct fx *fx = fx_setup(2);
+	struct plan *p;
+	int lport = fx_free_port();
+	FILE *f;
+
+	/* Hop 1 through a hashed [host]:port entry, hop 2 through an
+	 * alias (used verbatim, no port). */
+	f = fopen(fx->known_hosts, "w");
+	fprintf(f, "[%s]:%d %s\nmy-alias %s\n", fx->sshd[0].addr,
+	    fx->sshd[0].port, fx->sshd[0].pub, fx->sshd[1].pub);
+	fclose(f);
+	fx_run("ssh-keygen -q -H -f '%s' >/dev/null 2>&1", fx->known_hosts);
+	ck_assert(!fx_log_has(fx->known_hosts, fx->sshd[0].addr));
+	fx_start_echo(fx);
+	p = fx_plan(fx, 2);
+	p->hops[1].opts.host_key_alias = strdup("my-alias");
+	fx_add_fwd(p, FWD_LOCAL, NULL, lport, "127.0.0.1", fx->echo_port);
+	ck_assert_int_eq(fx_launch(fx, p, 1), 1);
+	ck_assert_int_eq(fx_echo_many(lport, NULL, 1, 65536), 1);
+	fx_stop_launcher(fx);
+}
+END_TEST
+
+START_TEST(test_launch_remote_forward_refused_exit_on_forward_failure)
+{
+	struct fx *fx = fx_setup(1);
+	struct plan *p;
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int lfd, taken;
+
+	fx_start_echo(fx);
+	/* The server's listener would collide with ours on 127.0.0.1. */
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0);
+	getsockname(lfd, (struct sockaddr *)&sin, &sl);
+	taken = ntohs(sin.sin_port);
+	p = fx_plan(fx, 1);
+	fx_add_fwd(
+	    p, FWD_REMOTE, "127.0.0.1", taken, "127.0.0.1", fx->echo_port);
+	p->hops[0].opts.exit_on_forward_failure = 1;
+	ck_assert_int_eq(fx_launch(fx, p, 0), 0);
+	ck_assert_int_eq(WEXITSTATUS(fx->launcher_status), 255);
+	ck_assert(fx_log_has(
+	    fx->launcher_log, "remote port forwarding failed for listen port"));
+	close(lfd);
+}
+END_TEST
+
 static Suite *
 launcher_suite(void)
 {
@@ -1094,6 +1327,14 @@ launcher_suite(void)
 	    tc, test_launch_unknown_host_strict_refused_accept_new_adds);
 	tcase_add_test(tc, test_launch_exit_on_forward_failure);
 	tcase_add_test(tc, test_launch_clear_all_forwardings);
+	tcase_add_test(tc, test_launch_proxy_command_hop);
+	tcase_add_test(tc, test_launch_agent_auth);
+	tcase_add_test(tc, test_launch_auth_failure_batch_mode);
+	tcase_add_test(tc, test_launch_ipv6_and_localhost_listeners);
+	tcase_add_test(tc, test_launch_remote_forward_two_hops);
+	tcase_add_test(tc, test_launch_hashed_known_hosts_and_host_key_alias);
+	tcase_add_test(
+	    tc, test_launch_remote_forward_refused_exit_on_forward_failure);
 	suite_add_tcase(s, tc);
 	return s;
 }
