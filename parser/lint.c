@@ -38,6 +38,7 @@
 #include "parser/lint.h"
 #include "parser/match.h"
 #include "parser/options.h"
+#include "parser/plan.h"
 
 /* ------------------------------------------------------------------ */
 /* Keyword table (ours: what the linter needs to know of each keyword). */
@@ -2154,6 +2155,17 @@ lint_diag_seen(struct lint_ctx *c, int file, int line, const char *rule)
 	return 0;
 }
 
+static int
+lint_any_rule(struct lint_ctx *c, const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < c->dl.n; i++)
+		if (strcmp(c->dl.v[i].rule, rule) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 lint_report_cycle(struct lint_ctx *c, struct jgraph *g, const int *path,
     size_t from, size_t to)
@@ -2546,10 +2558,16 @@ lint_take_resolve_diags(
 
 		if (d->severity != DIAG_ERROR)
 			continue; /* the linter's own rules cover the rest */
+		if ((strcmp(d->rule, "jump-loop") == 0 ||
+		        strcmp(d->rule, "jumphost-loop") == 0) &&
+		    lint_any_rule(c, "proxyjump-cycle"))
+			continue; /* the loop is reported at its line */
 		if (strstr(d->message, "terminating,") != NULL &&
 		    strstr(d->message, "bad configuration options") != NULL)
 			continue;
-		if ((fi = lint_file_index(c, d->file)) < 0) {
+		if (d->file[0] == '\0' && c->nfiles > 0)
+			fi = 0; /* not tied to a file: the top config */
+		else if ((fi = lint_file_index(c, d->file)) < 0) {
 			if ((fi = lint_add_file(c, d->file, -1, 0)) < 0) {
 				LINT_OOM(c);
 				return;
@@ -2673,6 +2691,66 @@ lint_resolve(struct lint_ctx *c)
 	}
 	free(dests);
 	hmap_free(&lines);
+}
+
+/*
+ * For destinations named on the command line, also build the real hop
+ * chain with plan_build_request (the nested ssh -W resolution the launcher
+ * runs) and keep its chain errors (cycles, too deep, jumphost loop) that the
+ * linear analysis above did not already report at the same line.
+ */
+static void
+lint_plan_targets(struct lint_ctx *c)
+{
+	struct config_env env = *c->env;
+	struct config_request rq;
+	struct plan p;
+	struct diag_list pdl;
+	size_t i, k;
+	int fi;
+	struct diag *dg;
+
+	env.no_exec = 1;
+	env.no_dns = 1;
+	for (i = 0; i < c->req->num_targets && !c->oom; i++) {
+		memset(&rq, 0, sizeof(rq));
+		memset(&p, 0, sizeof(p));
+		rq.destination = c->req->targets[i];
+		rq.config_file = c->req->config_file;
+		rq.config_buffer = c->req->config_buffer;
+		rq.config_buffer_len = c->req->config_buffer_len;
+		diag_list_init(&pdl);
+		if (plan_build_request(&rq, 0, &env, &p, &pdl) == -2)
+			LINT_OOM(c);
+		for (k = 0; k < pdl.n && !c->oom; k++) {
+			const struct diag *d = &pdl.v[k];
+
+			if (d->severity != DIAG_ERROR ||
+			    (strcmp(d->rule, "proxyjump-cycle") != 0 &&
+			        strcmp(d->rule, "jumphost-loop") != 0 &&
+			        strstr(d->rule, "deep") == NULL))
+				continue;
+			if ((fi = lint_file_index(c, d->file)) < 0 &&
+			    (fi = lint_add_file(c, d->file, -1, 0)) < 0) {
+				LINT_OOM(c);
+				break;
+			}
+			if (lint_any_rule(c, "proxyjump-cycle") ||
+			    lint_any_rule(c, d->rule))
+				continue; /* reported already, at its line */
+			dg = lint_emit(c, fi, d->line, d->column, DIAG_ERROR,
+			    d->rule, "%s", d->message);
+			if (dg != NULL && d->hint != NULL)
+				lint_hint(c, dg, "%s", d->hint);
+			else
+				lint_hint(c, dg,
+				    "give the jump host \"ProxyJump none\" in "
+				    "a "
+				    "Host block of its own, placed first");
+		}
+		plan_free(&p);
+		diag_list_free(&pdl);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -3060,8 +3138,10 @@ lint_run(const struct lint_request *req, const struct config_env *env,
 	lint_dead_analysis(&c, nub);
 	lint_report_dead(&c);
 	lint_per_host(&c, nub);
-	if (!req->no_resolve)
+	if (!req->no_resolve) {
 		lint_resolve(&c);
+		lint_plan_targets(&c);
+	}
 	if (c.oom)
 		goto out;
 	r = lint_flush(&c, out);
