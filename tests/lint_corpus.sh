@@ -24,6 +24,7 @@ for f in "$work"/*.conf "$work"/inc/*.conf "$work"/*.expected; do
 	sed "s|@LINTDIR@|$work|g" "$f" > "$f.tmp" && mv "$f.tmp" "$f"
 	chmod 644 "$f"
 done
+chmod 666 "$work/inc/world-writable.conf"
 
 fail=0
 n=0
