@@ -275,7 +275,7 @@ main(int argc, char **argv)
 		env.no_dns = 1;
 		if (lint_run(&lr, &env, &dl) == -2 ||
 		    (text = a.json ? lint_format_json(&dl)
-				   : lint_format_text(&dl, 1)) == NULL)
+		                   : lint_format_text(&dl, 1)) == NULL)
 			fprintf(stderr, "sshfwd: out of memory\n");
 		else {
 			fputs(text, stdout);
