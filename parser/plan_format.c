@@ -557,6 +557,53 @@ pf_text_all_options(struct pf_buf *b, const struct options *o)
 	free(dump);
 }
 
+/* Only ssh's default key files, all in one directory? */
+static int
+pf_default_identities(const struct options *o)
+{
+	const char *slash = NULL;
+	size_t k, dl = 0;
+
+	if (o->num_identity_files < 2)
+		return 0;
+	for (k = 0; k < o->num_identity_files; k++) {
+		const struct ident *id = &o->identity_files[k];
+		const char *s = strrchr(id->path, '/');
+
+		if (id->origin.kind != ORIGIN_DEFAULT || s == NULL)
+			return 0;
+		if (k == 0) {
+			slash = s;
+			dl = (size_t)(s - id->path);
+		} else if ((size_t)(s - id->path) != dl ||
+		    strncmp(id->path, o->identity_files[0].path, dl) != 0)
+			return 0;
+	}
+	return slash != NULL;
+}
+
+/* ssh's default keys on one wrapped row: "~/.ssh/id_rsa, id_ecdsa, ...". */
+static void
+pf_text_default_identities(struct pf_buf *b, const struct options *o)
+{
+	struct pf_buf v = { NULL, 0, 0, 0, 0, NULL };
+	size_t k;
+
+	pf_add(&v, o->identity_files[0].path);
+	for (k = 1; k < o->num_identity_files; k++) {
+		pf_add(&v, ", ");
+		pf_add(&v, strrchr(o->identity_files[k].path, '/') + 1);
+	}
+	pf_add(&v, " (those that exist)");
+	if (v.oom) {
+		b->oom = 1;
+		free(v.s);
+		return;
+	}
+	pf_row(b, "IdentityFile", v.s, &o->identity_files[0].origin);
+	free(v.s);
+}
+
 /* No HostName line: ssh connects to the alias itself. */
 static const struct origin pf_alias_origin = { ORIGIN_DERIVED, NULL, 0,
 	"alias" };
@@ -597,9 +644,13 @@ pf_text_hop(struct pf_buf *b, const struct plan *p, size_t i, int flags)
 		pf_row(b, "HostName", o->hostname, &o->origin[OPT_HOSTNAME]);
 	pf_row_int(
 	    b, "Port", o->port > 0 ? o->port : 22, NULL, &o->origin[OPT_PORT]);
-	for (k = 0; k < o->num_identity_files; k++)
-		pf_row(b, k == 0 ? "IdentityFile" : "",
-		    o->identity_files[k].path, &o->identity_files[k].origin);
+	if (pf_default_identities(o))
+		pf_text_default_identities(b, o);
+	else
+		for (k = 0; k < o->num_identity_files; k++)
+			pf_row(b, k == 0 ? "IdentityFile" : "",
+			    o->identity_files[k].path,
+			    &o->identity_files[k].origin);
 	if (o->num_identity_files == 0)
 		pf_row(b, "IdentityFile", "none", NULL);
 	pf_text_agent(b, o);
