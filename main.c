@@ -167,6 +167,10 @@ main_dump(const struct args *a)
 		if (strcmp(dl.v[i].rule, "no-tty") == 0 && stdin_tty &&
 		    o.stdin_null != 1)
 			continue;
+		if (dl.v[i].plain == 2) {
+			fputs(dl.v[i].message, stderr);
+			continue;
+		}
 		diag_format_ssh(&dl.v[i], line, sizeof(line));
 		fprintf(stderr, "%s%s", line, dl.v[i].plain ? "\n" : "\r\n");
 	}
@@ -292,7 +296,7 @@ main(int argc, char **argv)
 	default:
 		break;
 	}
-	if (a.destination == NULL) {
+	if (a.destination == NULL && a.mode != ARGS_MODE_DUMP) {
 		fputs(args_usage(), stderr);
 		goto out;
 	}

@@ -18,6 +18,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -645,18 +646,53 @@ cfgline_setstr(struct cfg *c, char **dst, const char *v, int opt)
 	return 0;
 }
 
-/* ssh.c execute_in_shell: exit status, -1 on abnormal exit. */
+#define CFG_EXEC_STDERR_MAX (64 * 1024)
+
+/* Keep what the command wrote on stderr, in order with the diagnostics
+ * (ssh lets it through to its own stderr). */
+static void
+cfgline_exec_stderr(struct cfg *c, const char *buf, size_t n)
+{
+	struct diag *d;
+
+	if (n == 0)
+		return;
+	if (diag_add(c->dl, "", 0, 0, DIAG_INFO, "exec-stderr", "%.*s", (int)n,
+	        buf) != 0) {
+		c->oom = 1;
+		return;
+	}
+	d = diag_last(c->dl);
+	d->style = DIAG_STYLE_BARE;
+	d->plain = 2;
+}
+
+/* ssh.c execute_in_shell: exit status, -1 on abnormal exit, -2 fatal. */
 static int
 cfgline_exec(struct cfg *c, const char *cmd)
 {
 	const char *shell = c->env->shell != NULL ? c->env->shell : "/bin/sh";
+	char *buf = NULL;
+	size_t n = 0;
+	ssize_t got;
 	pid_t pid;
-	int status, fd;
+	int status, fd, p[2];
 
 	if (access(shell, X_OK) == -1) {
 		cfgline_fatal(c, "match-exec-shell",
 		    "Shell \"%s\" is not executable: %s", shell,
 		    strerror(errno));
+		return -2;
+	}
+	if (pipe(p) == -1) {
+		cfgline_fatal(
+		    c, "match-exec-pipe", "pipe: %s", strerror(errno));
+		return -2;
+	}
+	if ((buf = malloc(CFG_EXEC_STDERR_MAX)) == NULL) {
+		close(p[0]);
+		close(p[1]);
+		c->oom = 1;
 		return -2;
 	}
 	fflush(NULL);
@@ -669,6 +705,7 @@ cfgline_exec(struct cfg *c, const char *cmd)
 			if (fd > 2)
 				close(fd);
 		}
+		dup2(p[1], 2);
 		for (fd = 3; fd < 1024; fd++)
 			close(fd);
 		argv[0] = (char *)shell;
@@ -676,13 +713,35 @@ cfgline_exec(struct cfg *c, const char *cmd)
 		argv[2] = (char *)cmd;
 		argv[3] = NULL;
 		execv(argv[0], argv);
-		_exit(127);
+		/* ssh: the child kills itself so the parent sees a signal */
+		kill(getpid(), SIGTERM);
+		_exit(1);
 	}
+	close(p[1]);
 	if (pid == -1) {
+		close(p[0]);
+		free(buf);
 		cfgline_fatal(
 		    c, "match-exec-fork", "fork: %s", strerror(errno));
 		return -2;
 	}
+	for (;;) {
+		char drain[4096];
+
+		if (n < CFG_EXEC_STDERR_MAX)
+			got = read(p[0], buf + n, CFG_EXEC_STDERR_MAX - n);
+		else
+			got = read(p[0], drain, sizeof(drain));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		if (n < CFG_EXEC_STDERR_MAX)
+			n += (size_t)got;
+	}
+	close(p[0]);
+	cfgline_exec_stderr(c, buf, n);
+	free(buf);
 	while (waitpid(pid, &status, 0) == -1) {
 		if (errno != EINTR && errno != EAGAIN) {
 			cfgline_fatal(c, "match-exec-wait", "waitpid: %s",

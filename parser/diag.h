@@ -37,8 +37,9 @@ struct diag {
 	enum diag_severity severity;
 	enum diag_style style;
 	int fatal;     /* ssh stops immediately (vs. counts and goes on) */
-	int plain;     /* ssh wrote it with fprintf: the line ends "\n", not
-			  the "\r\n" of its log functions */
+	int plain;     /* 0: an ssh log line, ends "\r\n"; 1: ssh wrote it
+			  with fprintf, ends "\n"; 2: raw bytes another
+			  program wrote (Match exec stderr), printed as is */
 	char *rule;    /* short id, e.g. "bad-port"; never NULL */
 	char *message; /* ssh-compatible text, no location prefix */
 	char *hint;    /* what to do about it, or NULL */
