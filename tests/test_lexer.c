@@ -1,0 +1,149 @@
+/*
+ * Unit tests for parser/lexer.c: strdelim and argv_split as ssh has them.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parser/lexer.h"
+
+START_TEST(test_lexer_strdelim_key_value_forms)
+{
+	const char *forms[] = { "Port 22", "Port=22", "Port = 22", "Port =22",
+		"Port= 22", "Port\t22" };
+	char buf[64], *s, *k;
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", forms[i]);
+		s = buf;
+		k = lexer_strdelim(&s);
+		ck_assert_str_eq(k, "Port");
+		ck_assert_ptr_nonnull(s);
+		ck_assert_str_eq(s, "22");
+	}
+}
+END_TEST
+
+START_TEST(test_lexer_strdelim_only_one_equals)
+{
+	char buf[] = "Port==22", *s = buf;
+
+	ck_assert_str_eq(lexer_strdelim(&s), "Port");
+	ck_assert_str_eq(s, "=22");
+}
+END_TEST
+
+START_TEST(test_lexer_strdelim_unmatched_quote_is_null)
+{
+	char buf[] = "\"Port 22", *s = buf;
+
+	ck_assert_ptr_null(lexer_strdelim(&s));
+}
+END_TEST
+
+START_TEST(test_lexer_strdelim_quoted_token)
+{
+	char buf[] = "\"a b\" c", *s = buf;
+
+	ck_assert_str_eq(lexer_strdelim(&s), "a b");
+	ck_assert_str_eq(lexer_strdelim(&s), "c");
+	ck_assert_ptr_null(s);
+}
+END_TEST
+
+START_TEST(test_lexer_argv_split_quotes_and_escapes)
+{
+	char **av;
+	int ac;
+
+	ck_assert_int_eq(
+	    lexer_argv_split("b\"o b\"b 'it''s' a\\tb \\\"x", &ac, &av), 0);
+	ck_assert_int_eq(ac, 4);
+	ck_assert_str_eq(av[0], "bo bb");
+	ck_assert_str_eq(av[1], "its");
+	ck_assert_str_eq(av[2], "a\\tb");
+	ck_assert_str_eq(av[3], "\"x");
+	lexer_argv_free(av, ac);
+}
+END_TEST
+
+START_TEST(test_lexer_argv_split_comment_ends_line)
+{
+	char **av;
+	int ac;
+
+	ck_assert_int_eq(lexer_argv_split("bob#x y #z w", &ac, &av), 0);
+	ck_assert_int_eq(ac, 2);
+	ck_assert_str_eq(av[0], "bob#x");
+	ck_assert_str_eq(av[1], "y");
+	lexer_argv_free(av, ac);
+}
+END_TEST
+
+START_TEST(test_lexer_argv_split_unterminated_quote_fails)
+{
+	char **av;
+	int ac;
+
+	ck_assert_int_eq(lexer_argv_split("\"bob", &ac, &av), -1);
+	ck_assert_ptr_null(av);
+}
+END_TEST
+
+START_TEST(test_lexer_argv_split_empty_quoted_argument)
+{
+	char **av;
+	int ac;
+
+	ck_assert_int_eq(lexer_argv_split("\"\" x", &ac, &av), 0);
+	ck_assert_int_eq(ac, 2);
+	ck_assert_str_eq(av[0], "");
+	lexer_argv_free(av, ac);
+}
+END_TEST
+
+START_TEST(test_lexer_chop_keeps_first_byte)
+{
+	char a[] = "User bob \t\r\n\f", b[] = " ";
+
+	lexer_chop(a);
+	ck_assert_str_eq(a, "User bob");
+	lexer_chop(b);
+	ck_assert_str_eq(b, " ");
+}
+END_TEST
+
+static Suite *
+lexer_suite(void)
+{
+	Suite *s = suite_create("lexer");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_lexer_strdelim_key_value_forms);
+	tcase_add_test(tc, test_lexer_strdelim_only_one_equals);
+	tcase_add_test(tc, test_lexer_strdelim_unmatched_quote_is_null);
+	tcase_add_test(tc, test_lexer_strdelim_quoted_token);
+	tcase_add_test(tc, test_lexer_argv_split_quotes_and_escapes);
+	tcase_add_test(tc, test_lexer_argv_split_comment_ends_line);
+	tcase_add_test(tc, test_lexer_argv_split_unterminated_quote_fails);
+	tcase_add_test(tc, test_lexer_argv_split_empty_quoted_argument);
+	tcase_add_test(tc, test_lexer_chop_keeps_first_byte);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(lexer_suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
