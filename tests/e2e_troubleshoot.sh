@@ -2,17 +2,19 @@
 # shellcheck source-path=SCRIPTDIR
 # e2e_troubleshoot: provoke every failure the README's Troubleshooting table
 # and sshfwd(1)'s DIAGNOSTICS describe, and check that the client says what
-# happened in one line and what to try in the next ("sshfwd: hint: ...").
+# happened (ssh's own message) and, within the next lines, what to try
+# ("  hint: ..."):
 #
 #   bind-eacces   -L on a port below 1024 without CAP_NET_BIND_SERVICE
-#   bind-inuse    -L on a local port another process holds (named with pid)
+#   bind-inuse    -L on a local port another process holds; the hint must
+#                 name that process ("... (pid N)")
 #   refused       -L to a closed port: the channel open fails
 #   prohibited    -L through an sshd with PermitOpen set: the open is refused
 #   remote-inuse  -R on a port the server cannot bind
 #   key-refused   an identity the server does not authorize
 #   hostkey       a known_hosts entry with another key for the host
 #
-# CLIENT=ssh runs the same scenarios with OpenSSH and checks ssh's own
+# CLIENT=ssh runs the same scenarios with OpenSSH and checks only ssh's
 # messages, which proves that each scenario provokes what it claims to.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
@@ -21,24 +23,25 @@ e2e_begin
 D=$TOPO_DIR
 failures=0
 
-# expect NAME LOG SSH_ERE WHAT_ERE HINT_ERE: wait for ssh's message (CLIENT
-# ssh) or for a line matching WHAT_ERE directly followed by a hint line
-# matching HINT_ERE (CLIENT sshfwd). Records a failure and goes on.
+# expect NAME LOG SSH_ERE HINT_ERE: wait for ssh's message; with CLIENT
+# sshfwd, a "  hint: " line matching HINT_ERE must follow it within 3 lines.
+# Records a failure and goes on.
 expect() {
-	local name=$1 log=$2 ssh_re=$3 what_re=$4 hint_re=$5
-	if [ "$CLIENT" = ssh ]; then
-		if topo_wait_log "$log" "$ssh_re" 20; then
+	local name=$1 log=$2 ssh_re=$3 hint_re=$4
+	if topo_wait_log "$log" "$ssh_re" 20; then
+		if [ "$CLIENT" = ssh ]; then
 			echo "ok $name: $(grep -Em1 -- "$ssh_re" "$log")"
 			return 0
 		fi
-	else
-		if topo_wait_log "$log" "^sshfwd: .*$what_re" 20 &&
-			awk -v w="^sshfwd: .*$what_re" -v h="^sshfwd: hint: .*$hint_re" '
-				found { if ($0 ~ h) ok = 1; found = 0 }
-				$0 ~ w { found = 1 }
-				END { exit !ok }' "$log"; then
+		# the hint is written right after the message: give it a moment
+		topo_wait_log "$log" "^  hint: .*$hint_re" 5
+		if awk -v w="$ssh_re" -v h="^  hint: .*$hint_re" '
+			$0 ~ w { left = 3; next }
+			left > 0 { if ($0 ~ h) ok = 1; left-- }
+			END { exit !ok }' "$log"; then
 			echo "ok $name:"
-			grep -EA1 -- "^sshfwd: .*$what_re" "$log" | sed 's/^/    /'
+			grep -EA3 -- "$ssh_re" "$log" | grep -E -- "$ssh_re|^  hint: " |
+				sed 's/^/    /'
 			return 0
 		fi
 	fi
@@ -62,18 +65,17 @@ else
 	echo "$pid" >>"$D/pgids"
 	expect bind-eacces "$D/eacces.log" \
 		'bind \[?127\.0\.0\.1\]?:1000: Permission denied' \
-		'cannot listen on 127\.0\.0\.1:1000 .*Permission denied' \
-		'below 1024 need root or CAP_NET_BIND_SERVICE'
+		'ports below 1024 need privileges'
 	client_stop "$pid"
 fi
 
 note "bind-inuse: a local port another process holds"
 taken=$(topo_server taken root echo 127.0.0.1:0)
-client_start inuse -L "$taken:127.0.0.1:$echo1" h1
+# an explicit address: with "localhost" the ::1 listener would still work
+client_start inuse -L "127.0.0.1:$taken:127.0.0.1:$echo1" h1
 expect bind-inuse "$D/inuse.log" \
 	"bind \\[?127\\.0\\.0\\.1\\]?:$taken: Address already in use" \
-	"cannot listen on 127\\.0\\.0\\.1:$taken .*Address already in use" \
-	"port $taken is held by [^ ]+ \\(pid [0-9]+\\)"
+	"port $taken.*\\(pid [0-9]+\\)"
 client_stop "$CLIENT_PID"
 
 note "refused: the target of a forward is closed"
@@ -83,8 +85,7 @@ client_wait_ready "$CLIENT_PID" root "$lp"
 nk expect-closed "127.0.0.1:$lp" --timeout 20 >/dev/null
 expect refused "$D/refused.log" \
 	'open failed: connect failed: Connection refused' \
-	"-> 127\\.0\\.0\\.1:7999: h1 could not connect: Connection refused" \
-	'nothing listens on 127\.0\.0\.1:7999 as seen from h1'
+	'could not reach 127\.0\.0\.1 port 7999'
 client_stop "$CLIENT_PID"
 
 note "prohibited: an sshd whose PermitOpen forbids the target"
@@ -106,8 +107,7 @@ client_wait_ready "$CLIENT_PID" root "$lp"
 nk expect-closed "127.0.0.1:$lp" --timeout 20 >/dev/null
 expect prohibited "$D/prohibited.log" \
 	'open failed: administratively prohibited' \
-	'h1-locked refused the channel: administratively prohibited' \
-	'AllowTcpForwarding and PermitOpen'
+	'AllowTcpForwarding.*PermitOpen'
 client_stop "$CLIENT_PID"
 
 note "remote-inuse: the server cannot listen on the remote port"
@@ -117,7 +117,6 @@ topo_server rtaken h1 echo 127.0.0.1:7401 >/dev/null
 client_start rinuse -o ExitOnForwardFailure=no -R "127.0.0.1:7401:127.0.0.1:$lecho" h1
 expect remote-inuse "$D/rinuse.log" \
 	'remote port forwarding failed for listen port 7401' \
-	'remote port forwarding failed for listen port 7401 on h1' \
 	'AllowTcpForwarding.*GatewayPorts'
 client_stop "$CLIENT_PID"
 
@@ -127,8 +126,7 @@ sed "s|$TOPO_KEY|$D/stranger_key|" "$TOPO_CFG" >"$D/stranger_config"
 lp=$(topo_freeport)
 CLIENT_CFG="$D/stranger_config" client_start keyrefused -L "$lp:127.0.0.1:$echo1" h1
 expect key-refused "$D/keyrefused.log" \
-	'Permission denied \(publickey\)' \
-	'Permission denied \(publickey\)' \
+	'Permission denied \(publickey' \
 	'authorized_keys'
 client_stop "$CLIENT_PID"
 
@@ -140,9 +138,8 @@ sed "s|UserKnownHostsFile .*|UserKnownHostsFile $D/bad_known_hosts|" "$TOPO_CFG"
 lp=$(topo_freeport)
 CLIENT_CFG="$D/badkh_config" client_start hostkey -L "$lp:127.0.0.1:$echo1" h1
 expect hostkey "$D/hostkey.log" \
-	'REMOTE HOST IDENTIFICATION HAS CHANGED' \
-	'REMOTE HOST IDENTIFICATION HAS CHANGED' \
-	'ssh-keygen -R'
+	'Host key for .* has changed and you have requested strict checking' \
+	'if the new key is expected, remove line [0-9]+ of'
 client_stop "$CLIENT_PID"
 
 [ "$failures" -eq 0 ] || fail "$failures troubleshooting message(s) missing ($CLIENT)"
