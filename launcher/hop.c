@@ -221,6 +221,17 @@ hop_tcp_timer(struct loop_timer *t)
 {
 	struct hop *h = t->data;
 
+	if (h->state == HOP_HANDSHAKE || h->state == HOP_AUTH) {
+		/* ssh applies ConnectTimeout to the banner exchange too. */
+		hop_fail(h,
+		    "Connection timed out during banner exchange with "
+		    "%s",
+		    h->peer);
+		log_hint("the server accepted the connection but did not "
+		         "answer as an SSH server in %d s (ConnectTimeout)",
+		    h->o->connection_timeout);
+		return;
+	}
 	if (h->tcp_connecting == 3) {
 		h->tcp_connecting = 0;
 		hop_tcp_next(h);
@@ -632,6 +643,11 @@ hop_session_start(struct hop *h)
 		return -1;
 	}
 	hop_update_events(h);
+	if (h->o->connection_timeout > 0) {
+		loop_timer_init(&h->t_connect, hop_tcp_timer, h);
+		loop_timer_arm(&h->eng->loop, &h->t_connect,
+		    (uint64_t)h->o->connection_timeout * 1000);
+	}
 	return 0;
 }
 
@@ -737,6 +753,7 @@ hop_handshake_done(struct hop *h)
 		hop_fail(h, "Host key verification failed.");
 		return;
 	}
+	loop_timer_disarm(&h->eng->loop, &h->t_connect);
 	h->state = HOP_AUTH;
 	h->auth = auth_new();
 	if (h->auth == NULL)

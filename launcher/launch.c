@@ -91,6 +91,21 @@ launch_background(void)
 	return 0;
 }
 
+/* A signalfd wakes epoll only for the process that registered it: after
+ * fork the child needs its own. */
+static void
+launch_signals_again(struct engine *e, const sigset_t *mask)
+{
+	if (e->sigfd >= 0) {
+		loop_watch_del(&e->loop, &e->sig_watch);
+		close(e->sigfd);
+	}
+	e->sigfd = signalfd(-1, mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (e->sigfd >= 0)
+		(void)loop_watch_add(
+		    &e->loop, &e->sig_watch, e->sigfd, EPOLLIN);
+}
+
 static void
 launch_cleanup(struct engine *e, sigset_t *oldmask)
 {
@@ -183,6 +198,8 @@ launch_run(const struct plan *p, const struct launch_opts *lo)
 			}
 			if (lo->fork && launch_background() != 0)
 				engine_stop(e, 255);
+			else if (lo->fork)
+				launch_signals_again(e, &mask);
 		}
 	}
 	launch_cleanup(e, &oldmask);

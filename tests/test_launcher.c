@@ -1298,6 +1298,50 @@ START_TEST(test_launch_remote_forward_refused_exit_on_forward_failure)
 }
 END_TEST
 
+START_TEST(test_launch_connect_timeout_banner)
+{
+	struct fx *fx = fx_setup(1);
+	struct plan *p;
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int lfd;
+	time_t t0;
+
+	/* A listener that never speaks SSH (the kernel completes the TCP
+	 * handshake from the backlog). */
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	getsockname(lfd, (struct sockaddr *)&sin, &sl);
+	p = fx_plan(fx, 1);
+	p->hops[0].opts.port = ntohs(sin.sin_port);
+	p->hops[0].opts.connection_timeout = 1;
+	t0 = time(NULL);
+	ck_assert_int_eq(fx_launch(fx, p, 0), 0);
+	ck_assert_int_le(time(NULL) - t0, 5);
+	ck_assert_int_eq(WEXITSTATUS(fx->launcher_status), 255);
+	ck_assert(fx_log_has(fx->launcher_log, "banner exchange"));
+	close(lfd);
+}
+END_TEST
+
+START_TEST(test_launch_connection_refused_hint)
+{
+	struct fx *fx = fx_setup(1);
+	struct plan *p;
+
+	p = fx_plan(fx, 1);
+	p->hops[0].opts.port = fx_free_port();
+	ck_assert_int_eq(fx_launch(fx, p, 0), 0);
+	ck_assert_int_eq(WEXITSTATUS(fx->launcher_status), 255);
+	ck_assert(fx_log_has(fx->launcher_log, "Connection refused"));
+	ck_assert(fx_log_has(fx->launcher_log, "hint: is sshd running"));
+}
+END_TEST
+
 static Suite *
 launcher_suite(void)
 {
@@ -1333,6 +1377,8 @@ launcher_suite(void)
 	tcase_add_test(tc, test_launch_ipv6_and_localhost_listeners);
 	tcase_add_test(tc, test_launch_remote_forward_two_hops);
 	tcase_add_test(tc, test_launch_hashed_known_hosts_and_host_key_alias);
+	tcase_add_test(tc, test_launch_connect_timeout_banner);
+	tcase_add_test(tc, test_launch_connection_refused_hint);
 	tcase_add_test(
 	    tc, test_launch_remote_forward_refused_exit_on_forward_failure);
 	suite_add_tcase(s, tc);
