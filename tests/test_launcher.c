@@ -1342,6 +1342,26 @@ START_TEST(test_launch_connection_refused_hint)
 }
 END_TEST
 
+START_TEST(test_launch_remote_forward_to_local_unix_socket)
+{
+	struct fx *fx = fx_setup(1);
+	struct plan *p;
+	struct fwd *f;
+	char upath[600];
+	int rport = fx_free_port();
+
+	fx_start_echo(fx);
+	snprintf(upath, sizeof(upath), "%s/target.sock", fx->dir);
+	fx_start_echo_unix(fx, upath);
+	p = fx_plan(fx, 1);
+	f = fx_add_fwd(p, FWD_REMOTE, NULL, rport, NULL, 0);
+	f->connect_path = strdup(upath);
+	ck_assert_int_eq(fx_launch(fx, p, 1), 1);
+	ck_assert_int_eq(fx_echo_many(rport, NULL, 3, 1u << 20), 3);
+	fx_stop_launcher(fx);
+}
+END_TEST
+
 static Suite *
 launcher_suite(void)
 {
@@ -1378,6 +1398,7 @@ launcher_suite(void)
 	tcase_add_test(tc, test_launch_remote_forward_two_hops);
 	tcase_add_test(tc, test_launch_hashed_known_hosts_and_host_key_alias);
 	tcase_add_test(tc, test_launch_connect_timeout_banner);
+	tcase_add_test(tc, test_launch_remote_forward_to_local_unix_socket);
 	tcase_add_test(tc, test_launch_connection_refused_hint);
 	tcase_add_test(
 	    tc, test_launch_remote_forward_refused_exit_on_forward_failure);
