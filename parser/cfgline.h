@@ -36,6 +36,7 @@ struct cfg {
 	int oom;
 	int stdio_forward; /* -W given */
 	int user_cmdline; /* ssh.c user_on_commandline */
+	const char *gai_err; /* last name lookup failure, ssh's words */
 	const char *flag; /* command-line flag being replayed, or NULL */
 	const char *file; /* current file (interned) for origins */
 	int line;

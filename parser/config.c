@@ -772,9 +772,10 @@ static int
 config_lookup(struct cfg *c, const char *name, char **canonical)
 {
 	struct addrinfo hints, *res = NULL;
-	int naddrs = 0;
+	int naddrs = 0, gaierr;
 
 	*canonical = NULL;
+	c->gai_err = "Name or service not known";
 	if (c->env->no_dns)
 		return -1;
 	if (c->env->resolve != NULL)
@@ -784,8 +785,11 @@ config_lookup(struct cfg *c, const char *name, char **canonical)
 	hints.ai_family = config_family(c->o->address_family);
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_CANONNAME;
-	if (getaddrinfo(name, "22", &hints, &res) != 0)
+	if ((gaierr = getaddrinfo(name, "22", &hints, &res)) != 0) {
+		c->gai_err = gaierr == EAI_SYSTEM ? strerror(errno)
+		                                  : gai_strerror(gaierr);
 		return -1;
+	}
 	if (res != NULL && res->ai_canonname != NULL &&
 	    jump_valid_domain(res->ai_canonname, NULL, 0))
 		*canonical = strdup(res->ai_canonname);
@@ -1274,10 +1278,9 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 		if (config_lookup(&c, host, &cname) != 0) {
 			if (direct) {
 				config_error(&c, "resolve",
-				    "ssh: Could not "
-				    "resolve hostname %.100s: Name or service "
-				    "not known",
-				    host);
+				    "ssh: Could not resolve hostname %.100s: "
+				    "%s",
+				    host, c.gai_err);
 				c.fatal = 1;
 				goto out;
 			}
