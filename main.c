@@ -155,7 +155,7 @@ main_dump(const struct args *a)
 	req.config_file = a->config_file;
 	req.events = a->events;
 	req.num_events = a->num_events;
-	req.dest_pos_set = 1;
+	req.dest_pos_set = a->destination != NULL;
 	req.dest_pos = a->dest_pos;
 	req.have_command = a->num_positionals > 0;
 	diag_list_init(&dl);
