@@ -100,8 +100,8 @@ int config_diag_visible(const struct diag *d, int lvl);
  * later lines by config_diag_visible at config_log_level. Call after
  * config_resolve on the same o and dl.
  */
-int config_diag_shown(const struct options *o, const struct diag_list *dl,
-    size_t i);
+int config_diag_shown(
+    const struct options *o, const struct diag_list *dl, size_t i);
 
 /*
  * The -G dump of resolved options, exactly as ssh 9.2 (Debian) prints it.
