@@ -304,10 +304,10 @@ def name(c):
 
 higher_better = ("MB/s",)
 print()
-print("%-34s %-26s %12s %12s %8s" % ("metric (median of %s runs)" % runs,
+print("%-34s %-30s %12s %12s %8s" % ("metric (median of %s runs)" % runs,
                                        "cipher", name(a), name(b),
                                        "ratio"))
-print("-" * 96)
+print("-" * 100)
 for key in order:
     metric, cipher = key
     ma, fa = med(rows[key].get(a, []))
@@ -326,7 +326,7 @@ for key in order:
         if f and m is not None:
             s += " (%dF)" % f
         return s
-    print("%-34s %-26s %12s %12s %8s" % (metric, cipher, fmt(ma, fa),
+    print("%-34s %-30s %12s %12s %8s" % (metric, cipher, fmt(ma, fa),
                                           fmt(mb, fb), ratio))
 print()
 print("ratio = %s/%s oriented so that >1 means %s is better "
