@@ -185,9 +185,9 @@ bench_echo_memory_idle() { # CLIENT
 	fi
 	if want memory || want idle; then
 		rm -f "$D/hold"
-		nk echo-many "127.0.0.1:$lp" --conns "$CONNS" --size 64 --timeout 300 \
-			--hold-file "$D/hold" >"$D/hold.out" 2>&1 &
-		hold=$!
+		nk_bg "$D/hold.out" echo-many "127.0.0.1:$lp" --conns "$CONNS" --size 64 \
+			--timeout 300 --hold-file "$D/hold"
+		hold=$NK_PID
 		local i
 		for i in $(seq 3000); do
 			[ -s "$D/hold" ] && break

@@ -120,7 +120,8 @@ echo "   sshd (OpenSSH, pid $SSHD_PID) listens on 127.0.0.1:$SSHD_PORT"
 echo "   host key: $(ssh-keygen -lf "$TMP/ssh_host_ed25519_key.pub")"
 
 say "2. A web server on loopback: the service we want to reach through SSH"
-nk serve-http 127.0.0.1:0 --portfile "$TMP/http.port" --tag sshfwd-demo \
+# Not through the nk function: `nk ... &` would record a subshell's PID.
+"$PY" -I "$NETKIT" serve-http 127.0.0.1:0 --portfile "$TMP/http.port" --tag sshfwd-demo \
 	</dev/null >"$TMP/http.log" 2>&1 &
 PIDS="$PIDS $!"
 i=0

@@ -19,8 +19,8 @@ c=$CLIENT_PID
 client_wait_ready "$c" root "$lp_bad"
 client_wait_ready "$c" root "$lp_ok"
 
-nk echo-many "127.0.0.1:$lp_ok" --conns 10 --size 4M --timeout 90 >"$D/bg.out" 2>&1 &
-bg=$!
+nk_bg "$D/bg.out" echo-many "127.0.0.1:$lp_ok" --conns 10 --size 4M --timeout 90
+bg=$NK_PID
 for i in $(seq 20); do
 	nk expect-closed "127.0.0.1:$lp_bad" --timeout 20 >/dev/null || fail "failed open $i: the client connection was not closed"
 done

@@ -38,8 +38,8 @@ nk download "127.0.0.1:$lp2" --size "$SIZE" --seed 33 || fail "3-hop download"
 nk upload "127.0.0.1:$lp3" --size "$SIZE" --seed 5 || fail "3-hop upload"
 nk echo "127.0.0.1:$lp4" --size 4M || fail "3-hop echo"
 # Both directions at once on one forward.
-nk download "127.0.0.1:$lp2" --size "$SIZE" --seed 33 >"$TOPO_DIR/par.out" 2>&1 &
-dl=$!
+nk_bg "$TOPO_DIR/par.out" download "127.0.0.1:$lp2" --size "$SIZE" --seed 33
+dl=$NK_PID
 nk upload "127.0.0.1:$lp3" --size "$SIZE" --seed 6 || fail "3-hop upload during a download"
 wait "$dl" || { cat "$TOPO_DIR/par.out"; fail "3-hop download during an upload"; }
 cat "$TOPO_DIR/par.out"

@@ -33,8 +33,8 @@ nk echo-many "127.0.0.1:$lp" --conns 20 --size 256K || fail "tcp->unix concurren
 note "unix -> unix, 5 parallel downloads"
 pids=()
 for i in 1 2 3 4 5; do
-	nk download "unix:$D/l-src.sock" --size "$SIZE" --seed 7 >"$D/dl$i.out" 2>&1 &
-	pids+=($!)
+	nk_bg "$D/dl$i.out" download "unix:$D/l-src.sock" --size "$SIZE" --seed 7
+	pids+=("$NK_PID")
 done
 for i in 1 2 3 4 5; do
 	wait "${pids[$((i - 1))]}" || { cat "$D/dl$i.out"; fail "parallel unix download $i"; }

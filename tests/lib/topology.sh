@@ -35,6 +35,7 @@
 #   client_alive PID              is the client still running
 #   client_stop PID               stop a client and its process group
 #   nk ARGS...                    run netkit.py
+#   nk_bg OUT ARGS...             run netkit.py in the background (NK_PID)
 #   fail MSG / pass MSG / note MSG
 #
 # Variables read: CLIENT (sshfwd, default, or ssh), SSHFWD (the binary),
@@ -75,6 +76,17 @@ note() {
 
 nk() {
 	"${PY[@]}" "$NETKIT" "$@"
+}
+
+# nk_bg OUTFILE ARGS...: netkit in the background on the test host, stdout
+# and stderr to OUTFILE; sets NK_PID (the python process itself, so that it
+# can be waited for or killed: `nk ... &` would give a subshell's PID).
+nk_bg() {
+	local out=$1
+	shift
+	"${PY[@]}" "$NETKIT" "$@" </dev/null >"$out" 2>&1 &
+	NK_PID=$!
+	topo_record_pid "$NK_PID"
 }
 
 # nk_in H ARGS...: run netkit in host H (root = the test host).
