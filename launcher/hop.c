@@ -651,18 +651,6 @@ hop_session_start(struct hop *h)
 	return 0;
 }
 
-int
-hop_credit_ok(struct hop *h)
-{
-	if (h->credit_used < HOP_CREDIT)
-		return 1;
-	if (h->s == NULL || !(ssh_get_poll_flags(h->s) & SSH_WRITE_PENDING)) {
-		h->credit_used = 0;
-		return 1;
-	}
-	return 0;
-}
-
 void
 hop_update_events(struct hop *h)
 {

@@ -87,16 +87,7 @@ struct hop {
 
 	struct greq *gq_head, *gq_tail;
 	char *error; /* why it died */
-	/* Session credit: bytes handed to ssh_channel_write since libssh's
-	 * output buffer was last seen empty. libssh never bounds that buffer;
-	 * past HOP_CREDIT the pumps feeding this hop stop reading. */
-	uint64_t credit_used;
 };
-
-#define HOP_CREDIT (2u * 1024 * 1024)
-
-/* Whether pumps may hand more bytes to this hop's session now. */
-int hop_credit_ok(struct hop *h);
 
 /* A hop for options o (not owned; must outlive the hop). NULL on OOM. */
 struct hop *hop_new(

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -196,6 +197,114 @@ local_bind_unix(struct listener *l, const struct options *o)
 	return local_add_fd(l, fd);
 }
 
+/* The inode of a TCP socket listening on port, from /proc/net/tcp{,6}. */
+static unsigned long
+local_listen_inode(int port)
+{
+	static const char *const files[] = { "/proc/net/tcp",
+		"/proc/net/tcp6" };
+	char line[512], *p, *end;
+	unsigned long lport, st, inode;
+	size_t i;
+	FILE *f;
+	int field;
+
+	for (i = 0; i < 2; i++) {
+		f = fopen(files[i], "r");
+		if (f == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			/* sl local_address rem_address st ... uid timeout
+			 * inode */
+			p = strchr(line, ':');
+			if (p == NULL || (p = strchr(p + 1, ':')) == NULL)
+				continue;
+			errno = 0;
+			lport = strtoul(p + 1, &end, 16); /* errno checked */
+			if (errno != 0 || (int)lport != port)
+				continue;
+			p = end;
+			for (field = 0; field < 1; field++) {
+				while (*p == ' ')
+					p++;
+				while (*p != ' ' && *p != '\0')
+					p++;
+			}
+			errno = 0;
+			st = strtoul(p, &end, 16); /* errno checked */
+			if (errno != 0 || st != 0x0A) /* TCP_LISTEN */
+				continue;
+			p = end;
+			for (field = 0; field < 5; field++) {
+				while (*p == ' ')
+					p++;
+				while (*p != ' ' && *p != '\0')
+					p++;
+			}
+			errno = 0;
+			inode = strtoul(p, &end, 10); /* errno checked */
+			if (errno == 0 && inode != 0) {
+				fclose(f);
+				return inode;
+			}
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+/* Which process holds a listening TCP port: pid (and its name), or -1. */
+static long
+local_port_holder(int port, char *comm, size_t len)
+{
+	char want[64], path[300], link[64];
+	unsigned long inode = local_listen_inode(port);
+	struct dirent *pd, *fd;
+	DIR *proc, *fds;
+	ssize_t n;
+	long pid = -1, v;
+	char *end;
+	FILE *f;
+
+	comm[0] = '\0';
+	if (inode == 0 || (proc = opendir("/proc")) == NULL)
+		return -1;
+	snprintf(want, sizeof(want), "socket:[%lu]", inode);
+	while (pid < 0 && (pd = readdir(proc)) != NULL) {
+		errno = 0;
+		v = strtol(pd->d_name, &end, 10); /* errno checked */
+		if (errno != 0 || *end != '\0' || v <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/fd", v);
+		if ((fds = opendir(path)) == NULL)
+			continue;
+		while ((fd = readdir(fds)) != NULL) {
+			snprintf(path, sizeof(path), "/proc/%ld/fd/%.200s", v,
+			    fd->d_name);
+			n = readlink(path, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (strcmp(link, want) == 0) {
+				pid = v;
+				break;
+			}
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	if (pid > 0) {
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(comm, (int)len, f) == NULL)
+				comm[0] = '\0';
+			comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	return pid;
+}
+
 static int
 local_bind_tcp(struct listener *l, const struct options *o)
 {
@@ -264,12 +373,25 @@ local_bind_tcp(struct listener *l, const struct options *o)
 	}
 	freeaddrinfo(res);
 	if (bound == 0) {
-		if (err == EADDRINUSE)
-			log_hint("another program already listens on port %d; "
-			         "stop it or pick another port for this "
-			         "forward",
-			    f->listen_port);
-		else if (err == EACCES)
+		if (err == EADDRINUSE) {
+			char comm[64];
+			long pid = local_port_holder(
+			    f->listen_port, comm, sizeof(comm));
+
+			if (pid > 0)
+				log_hint(
+				    "port %d is held by %s (pid %ld); stop "
+				    "it or pick another port for this "
+				    "forward",
+				    f->listen_port,
+				    comm[0] != '\0' ? comm : "a process", pid);
+			else
+				log_hint(
+				    "another program already listens on "
+				    "port %d; stop it or pick another port "
+				    "for this forward",
+				    f->listen_port);
+		} else if (err == EACCES)
 			log_hint("ports below 1024 need privileges; pick a "
 			         "port above 1023");
 		return -1;

@@ -702,8 +702,6 @@ pump_flush_up(struct pump *p)
 			return 0;
 		p->up_off += (size_t)w;
 		p->bytes_up += (uint64_t)w;
-		if (p->hop != NULL)
-			p->hop->credit_used += (uint64_t)w;
 	}
 	free(p->up);
 	p->up = NULL;
@@ -727,7 +725,7 @@ pump_read_up(struct pump *p)
 			return;
 		}
 		win = ssh_channel_window_size(p->ch);
-		if (win == 0 || !hop_credit_ok(p->hop)) {
+		if (win == 0) {
 			p->stalled = 1;
 			return;
 		}
@@ -751,7 +749,6 @@ pump_read_up(struct pump *p)
 			return;
 		}
 		p->bytes_up += (uint64_t)w;
-		p->hop->credit_used += (uint64_t)w;
 		if (w < n) {
 			p->up_len = (size_t)(n - w);
 			p->up = malloc(p->up_len);
@@ -987,8 +984,7 @@ pump_service(struct pump *p, int hop_moved)
 			if (p->backlogged && p->down == NULL)
 				pump_drain_down(p);
 			if (p->stalled && pump_flush_up(p) &&
-			    ssh_channel_window_size(p->ch) > 0 &&
-			    hop_credit_ok(p->hop)) {
+			    ssh_channel_window_size(p->ch) > 0) {
 				p->stalled = 0;
 				/* Data may already wait in the socket; the
 				 * level-triggered epoll brings us back. */

@@ -1084,6 +1084,14 @@ START_TEST(test_launch_exit_on_forward_failure)
 	ck_assert_int_eq(fx_echo_many(good, NULL, 1, 65536), 1);
 	fx_stop_launcher(fx);
 	ck_assert(fx_log_has(fx->launcher_log, "Address already in use"));
+	{
+		char holder[64];
+
+		/* The hint names the process holding the port: us. */
+		snprintf(holder, sizeof(holder), "(pid %ld)", (long)getpid());
+		ck_assert_msg(fx_log_has(fx->launcher_log, holder),
+		    "hint lacks %s", holder);
+	}
 	p->hops[0].opts.exit_on_forward_failure = 1;
 	ck_assert_int_eq(fx_launch(fx, p, 0), 0);
 	ck_assert_int_eq(WEXITSTATUS(fx->launcher_status), 255);
