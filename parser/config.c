@@ -102,6 +102,8 @@ config_diag_shown(const struct options *o, const struct diag_list *dl, size_t i)
 {
 	if (i < o->log_init_index)
 		return 1;
+	if (i >= o->log_reinit_index)
+		return config_diag_visible(&dl->v[i], o->log_level);
 	return config_diag_visible(&dl->v[i], config_log_level(o));
 }
 
@@ -1049,6 +1051,8 @@ config_post(struct cfg *c, char **hostp)
 		    "a command to execute.");
 		return -1;
 	}
+	/* ssh.c re-runs log_init with the final LogLevel here */
+	o->log_reinit_index = c->dl->n;
 	/* ssh's tty decision; the notice is logged when stdin is not a
 	 * terminal (or -n): the front end checks its stdin (rule "no-tty") */
 	{

@@ -97,7 +97,8 @@ int config_diag_visible(const struct diag *d, int lvl);
 /*
  * Whether ssh would have shown dl->v[i]: everything logged before ssh's
  * log_init (command line, destination checks: o->log_init_index) always,
- * later lines by config_diag_visible at config_log_level. Call after
+ * later lines by config_diag_visible at config_log_level, and from ssh's
+ * second log_init on (o->log_reinit_index) at the final LogLevel. Call after
  * config_resolve on the same o and dl.
  */
 int config_diag_shown(

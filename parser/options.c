@@ -123,6 +123,7 @@ options_init(struct options *o)
 	o->cmdline_log_level = OPT_UNSET;
 	o->stdio_forward_port = OPT_UNSET;
 	o->log_init_index = (size_t)-1;
+	o->log_reinit_index = (size_t)-1;
 }
 
 void

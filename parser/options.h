@@ -332,6 +332,8 @@ struct options {
 				     while parsing; OPT_UNSET = INFO */
 	size_t log_init_index;    /* diagnostics before this index were
 				     printed before ssh's log_init */
+	size_t log_reinit_index;  /* from this index on, ssh logged with the
+				     final LogLevel */
 	char *stdio_forward_host; /* -W host, or NULL */
 	int stdio_forward_port;
 
