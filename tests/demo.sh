@@ -12,7 +12,7 @@
 # Exit status 0 only when every byte arrived intact.
 set -u
 
-SSHFWD=${1:-build/sshfwd}
+SSHFWD=${1:-${SSHFWD:-build/sshfwd}}
 case $SSHFWD in /*) ;; *) SSHFWD=$(pwd)/$SSHFWD ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 NETKIT=$HERE/lib/netkit.py
