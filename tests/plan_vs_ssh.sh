@@ -394,7 +394,9 @@ def check_case(case):
     if r.returncode != 0 or chain not in text.splitlines():
         fail(case, "text output lacks %r:\n%s" % (chain, text[:300]))
     for line in text.splitlines():
-        if len(line) > 80:
+        # A file path in the legend cannot be wrapped; everything else
+        # must fit (make distcheck runs from a deep build directory).
+        if len(line) > 80 and not line.strip().startswith("/"):
             fail(case, "text line over 80 columns: %r" % line)
     r = run_sshfwd(["--dry-run", "-v", "-F", conf] + args)
     if r.returncode != 0 or b"All options" not in r.stdout:
