@@ -1353,6 +1353,7 @@ cfgline_permit_remote_open(struct cfg *c, int *ac, char ***av, int active,
 				    "keyword %s \"%s\" "
 				    "argument must appear alone.",
 				    "permitremoteopen", arg);
+				free(dup);
 				return -1;
 			}
 		} else {
