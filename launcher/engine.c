@@ -65,12 +65,85 @@ engine_hop_ready(struct engine *e, struct hop *h)
 		e->started = 2;
 		return;
 	}
+	/* A rebuild: the old table went with the old session. Failures are
+	 * counted afresh (ExitOnForwardFailure applies to every start). */
+	remote_stop(e);
+	e->forward_failures = 0;
 	if (remote_start(e, h) != 0) {
 		log_msg(LOG_ERROR, "out of memory");
 		engine_stop(e, 255);
 		return;
 	}
 	e->started = 1; /* local listeners once remote replies are in */
+}
+
+/*
+ * --reconnect: the rebuild runs from a timer, never inside the callback
+ * that found the hop dead (that may be the dying session's own poll). The
+ * delay is 1 s doubling per failed attempt up to 60 s, with jitter (half
+ * fixed, half random); the count restarts once the chain has stayed up for
+ * 60 s. Local listeners stay bound: while the chain is down, connections
+ * to them are accepted and closed at once (local.c), so clients see a
+ * clean EOF instead of hanging.
+ */
+#define RECONNECT_BASE_MS 1000u
+#define RECONNECT_CAP_MS 60000u
+#define RECONNECT_STABLE_MS 60000u
+
+static void
+engine_reconnect_fire(struct loop_timer *t)
+{
+	struct engine *e = t->data;
+	size_t i, from = e->reconnect_from;
+
+	e->reconnect_pending = 0;
+	if (e->stop)
+		return;
+	for (i = e->num_hops; i > from; i--) {
+		struct hop *h = e->hops[i - 1];
+
+		hop_teardown(h);
+		h->state = HOP_IDLE;
+		h->carrier = NULL;
+	}
+	log_msg(LOG_INFO, "Reconnecting to %s (attempt %u, from hop %zu).",
+	    e->hops[from]->peer, e->attempts, from + 1);
+	e->reconnecting = 1;
+	(void)hop_start(e->hops[from]);
+}
+
+static void
+engine_schedule_reconnect(struct engine *e, struct hop *h)
+{
+	uint64_t now = loop_now_ms(), delay;
+	unsigned shift;
+
+	if (e->reconnect_pending) {
+		if (h->index < e->reconnect_from)
+			e->reconnect_from = h->index;
+		return;
+	}
+	if (e->down_since_ms == 0) {
+		e->down_since_ms = now;
+		if (e->up_since_ms != 0 &&
+		    now - e->up_since_ms >= RECONNECT_STABLE_MS)
+			e->attempts = 0;
+	}
+	e->reconnect_from = h->index;
+	shift = e->attempts < 6 ? e->attempts : 6;
+	delay = (uint64_t)RECONNECT_BASE_MS << shift;
+	if (delay > RECONNECT_CAP_MS)
+		delay = RECONNECT_CAP_MS;
+	delay = delay / 2 + (uint64_t)random() % (delay / 2 + 1);
+	e->attempts++;
+	e->started = 0;
+	log_msg(LOG_INFO,
+	    "Chain down at hop %zu (%s); reconnecting in %.1f s "
+	    "(attempt %u).",
+	    h->index + 1, h->name, (double)delay / 1000.0, e->attempts);
+	loop_timer_init(&e->t_reconnect, engine_reconnect_fire, e);
+	loop_timer_arm(&e->loop, &e->t_reconnect, delay);
+	e->reconnect_pending = 1;
 }
 
 void
@@ -95,17 +168,35 @@ engine_hop_dead(struct engine *e, struct hop *h)
 		c->data = NULL;
 		pump_close(c);
 	}
+	/* Stop watching the dead transports (level-triggered EOF would spin
+	 * the loop); the sessions are freed by the rebuild or at exit. */
+	loop_watch_del(&e->loop, &h->w);
 	for (i = h->index + 1; i < e->num_hops; i++) {
-		if (e->hops[i]->state != HOP_IDLE &&
-		    e->hops[i]->state != HOP_DEAD) {
-			e->hops[i]->state = HOP_DEAD;
-			e->hops[i]->carrier = NULL;
+		struct hop *u = e->hops[i];
+
+		loop_watch_del(&e->loop, &u->w);
+		loop_timer_disarm(&e->loop, &u->t_alive);
+		if (u->state != HOP_IDLE && u->state != HOP_DEAD) {
+			u->state = HOP_DEAD;
+			u->since_ms = loop_now_ms();
+			u->carrier = NULL;
 		}
+	}
+	if (e->stop)
+		return;
+	if (e->lo != NULL && e->lo->reconnect && !h->fatal) {
+		engine_schedule_reconnect(e, h);
+		return;
 	}
 	if (e->lo != NULL && e->lo->reconnect)
 		log_msg(LOG_ERROR,
-		    "--reconnect is not implemented yet; "
-		    "exiting.");
+		    "Not reconnecting: %s cannot be trusted or reached "
+		    "the same way again; exiting.",
+		    h->name);
+	else
+		log_msg(LOG_ERROR,
+		    "The connection chain is down; exiting (status 255). "
+		    "Use --reconnect to rebuild it instead.");
 	engine_stop(e, 255);
 }
 
@@ -152,16 +243,48 @@ static void
 engine_check_setup(struct engine *e)
 {
 	if (e->started == 1 && e->rfwd_pending == 0) {
-		if (local_start(e) != 0) {
+		if (!e->locals_started && local_start(e) != 0) {
 			log_msg(LOG_ERROR, "out of memory");
 			engine_stop(e, 255);
 			return;
 		}
+		e->locals_started = 1;
 		e->started = 2;
 	}
-	if (e->started != 2 || e->forwards_up)
+	if (e->started != 2)
+		return;
+	if (e->reconnecting) {
+		uint64_t now = loop_now_ms();
+
+		e->reconnecting = 0;
+		log_msg(LOG_INFO,
+		    "Reconnected: chain to %s is up again after %.1f s "
+		    "(attempt %u).",
+		    e->hops[e->num_hops - 1]->peer,
+		    e->down_since_ms != 0
+		        ? (double)(now - e->down_since_ms) / 1000.0
+		        : 0.0,
+		    e->attempts);
+		e->down_since_ms = 0;
+		e->up_since_ms = now;
+		if (e->forwards_up) {
+			if (e->forward_failures > 0 &&
+			    e->dest->exit_on_forward_failure == 1) {
+				log_msg(LOG_ERROR,
+				    "Exiting: %d forward%s could not be set "
+				    "up again and ExitOnForwardFailure is "
+				    "yes.",
+				    e->forward_failures,
+				    e->forward_failures == 1 ? "" : "s");
+				engine_stop(e, 255);
+			}
+			return;
+		}
+	}
+	if (e->forwards_up)
 		return;
 	e->forwards_up = 1;
+	e->up_since_ms = loop_now_ms();
 	if (e->forward_failures > 0 && e->dest->exit_on_forward_failure == 1) {
 		log_msg(LOG_ERROR,
 		    "Exiting: %d forward%s could not be set up "

@@ -49,6 +49,16 @@ struct engine {
 	int stop; /* leave the loop */
 	int exit_status;
 
+	/* --reconnect (see engine.c) */
+	struct loop_timer t_reconnect;
+	size_t reconnect_from; /* lowest dead hop to restart */
+	int reconnect_pending; /* t_reconnect armed */
+	int reconnecting; /* an attempt is running */
+	unsigned attempts; /* failed attempts in a row */
+	uint64_t down_since_ms; /* when the chain went down (0: up) */
+	uint64_t up_since_ms; /* when the chain was last fully up */
+	int locals_started; /* listeners bound once, kept across rebuilds */
+
 	uint8_t *scratch; /* ENGINE_SCRATCH bytes, for copies */
 	int sigfd;
 	struct loop_watch sig_watch;
@@ -60,7 +70,8 @@ void engine_iterate(struct engine *e, int max_ms);
 /* A hop became READY: start the next one, or the forwards. */
 void engine_hop_ready(struct engine *e, struct hop *h);
 
-/* A hop died: drop everything above and on it; stop (no reconnect yet). */
+/* A hop died: drop everything above and on it; with --reconnect schedule
+ * a rebuild from that hop (backoff), otherwise stop with 255. */
 void engine_hop_dead(struct engine *e, struct hop *h);
 
 /* Link / unlink a pump in the engine's list. */

@@ -83,6 +83,8 @@ hop_fail(struct hop *h, const char *fmt, ...)
 	h->error = strdup(buf);
 	log_msg(LOG_ERROR, "%s", buf);
 	h->state = HOP_DEAD;
+	h->since_ms = loop_now_ms();
+	loop_timer_disarm(&h->eng->loop, &h->t_alive);
 	engine_hop_dead(h->eng, h);
 }
 
@@ -707,6 +709,12 @@ hop_greq_step(struct hop *h)
 		if (g->kind == GREQ_LISTEN)
 			rc = ssh_channel_listen_forward(
 			    h->s, g->addr, g->port, &bound);
+		else if (g->kind == GREQ_PROBE)
+			/* LIBSSH_DESIGN §8: a want-reply request whose
+			 * (negative) reply we observe; the name can never
+			 * be a real bind address. */
+			rc = ssh_channel_cancel_forward(
+			    h->s, "keepalive@sshfwd.invalid", 1);
 		else
 			rc = ssh_channel_cancel_forward(h->s, g->addr, g->port);
 		if (rc == SSH_AGAIN)
@@ -714,6 +722,8 @@ hop_greq_step(struct hop *h)
 		h->gq_head = g->next;
 		if (h->gq_head == NULL)
 			h->gq_tail = NULL;
+		if (g->kind == GREQ_PROBE)
+			h->probe_queued = 0;
 		if (g->done != NULL)
 			g->done(h, g, rc, bound);
 		free(g->addr);
@@ -732,6 +742,53 @@ hop_greq_clear(struct hop *h)
 		free(g);
 	}
 	h->gq_tail = NULL;
+	h->probe_queued = 0;
+}
+
+/* --- keepalive ------------------------------------------------------------- */
+
+/* As ssh's server_alive_check: any inbound packet since the last tick
+ * resets the count; otherwise a probe is sent, and CountMax unanswered
+ * probes make the hop dead. */
+static void
+hop_alive_tick(struct loop_timer *t)
+{
+	struct hop *h = t->data;
+	int max = h->o->server_alive_count_max;
+
+	if (h->state != HOP_READY || h->s == NULL)
+		return;
+	if (h->rx.in_packets != h->alive_seen) {
+		h->alive_seen = h->rx.in_packets;
+		h->alive_missed = 0;
+	} else if (h->alive_missed >= (max > 0 ? max : 3)) {
+		hop_fail(h, "Timeout, server %s not responding.",
+		    h->o->hostname != NULL ? h->o->hostname : h->name);
+		return;
+	} else {
+		h->alive_missed++;
+		log_msg(LOG_DEBUG1, "%s: keepalive probe %d (no traffic)",
+		    h->name, h->alive_missed);
+		if (!h->probe_queued &&
+		    hop_greq(h, GREQ_PROBE, NULL, 0, NULL, NULL) == 0)
+			h->probe_queued = 1;
+	}
+	loop_timer_arm(&h->eng->loop, &h->t_alive,
+	    (uint64_t)h->o->server_alive_interval * 1000);
+}
+
+void
+hop_alive_start(struct hop *h)
+{
+	h->since_ms = loop_now_ms();
+	if (h->o->server_alive_interval <= 0)
+		return;
+	h->alive_seen = h->rx.in_packets;
+	h->alive_missed = 0;
+	loop_timer_disarm(&h->eng->loop, &h->t_alive);
+	loop_timer_init(&h->t_alive, hop_alive_tick, h);
+	loop_timer_arm(&h->eng->loop, &h->t_alive,
+	    (uint64_t)h->o->server_alive_interval * 1000);
 }
 
 /* --- driving --------------------------------------------------------------- */
@@ -750,6 +807,7 @@ hop_handshake_done(struct hop *h)
 	    ssh_get_cipher_in(h->s) != NULL ? ssh_get_cipher_in(h->s) : "?",
 	    ssh_get_kex_algo(h->s) != NULL ? ssh_get_kex_algo(h->s) : "?");
 	if (hostkey_verify(h) != 0) {
+		h->fatal = 1;
 		hop_fail(h, "Host key verification failed.");
 		return;
 	}
@@ -793,6 +851,7 @@ hop_drive(struct hop *h)
 			auth_free(h->auth);
 			h->auth = NULL;
 			h->state = HOP_READY;
+			hop_alive_start(h);
 			engine_hop_ready(h->eng, h);
 		} else if (ar == AUTH_FAIL) {
 			hop_fail(h, "%s@%s: Permission denied (%s).",
@@ -826,6 +885,7 @@ hop_teardown(struct hop *h)
 
 	loop_watch_del(&h->eng->loop, &h->w);
 	loop_timer_disarm(&h->eng->loop, &h->t_connect);
+	loop_timer_disarm(&h->eng->loop, &h->t_alive);
 	hop_greq_clear(h);
 	auth_free(h->auth);
 	h->auth = NULL;

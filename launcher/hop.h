@@ -43,7 +43,7 @@ enum hop_state {
 	HOP_DEAD,
 };
 
-enum greq_kind { GREQ_LISTEN, GREQ_CANCEL };
+enum greq_kind { GREQ_LISTEN, GREQ_CANCEL, GREQ_PROBE };
 
 /* Called when a queued global request finished: rc is SSH_OK or
  * SSH_ERROR; bound is the port the server reports for GREQ_LISTEN. */
@@ -87,6 +87,15 @@ struct hop {
 
 	struct greq *gq_head, *gq_tail;
 	char *error; /* why it died */
+	int fatal; /* death that --reconnect must not retry (host key) */
+
+	/* ServerAliveInterval / ServerAliveCountMax (armed once READY). */
+	struct loop_timer t_alive;
+	uint64_t alive_seen; /* rx.in_packets at the last tick */
+	int alive_missed; /* probes unanswered since the last traffic */
+	int probe_queued; /* a GREQ_PROBE is in the queue */
+	uint64_t since_ms; /* loop_now_ms() of the last state change to
+			      READY or DEAD (status) */
 };
 
 /* A hop for options o (not owned; must outlive the hop). NULL on OOM. */
@@ -109,6 +118,9 @@ void hop_update_events(struct hop *h);
 /* Mark the hop dead with a reason (logged once); the engine reacts. */
 void hop_fail(struct hop *h, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Start the ServerAliveInterval timer (no-op when the interval is 0). */
+void hop_alive_start(struct hop *h);
 
 /* Free session, event and transport; back to IDLE (pumps already gone). */
 void hop_teardown(struct hop *h);

@@ -159,6 +159,7 @@ launch_run(const struct plan *p, const struct launch_opts *lo)
 	}
 	e->dest = &p->hops[p->num_hops - 1].opts;
 	signal(SIGPIPE, SIG_IGN);
+	srandom((unsigned)getpid() ^ (unsigned)loop_now_ms());
 	launch_raise_nofile();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);

@@ -12,8 +12,8 @@ struct launch_opts {
 	int quiet; /* -q */
 	const char *log_file; /* -E, or NULL for stderr */
 	int fork; /* -f: background once every forward is up */
-	int reconnect; /* --reconnect (issue 8; not implemented yet:
-				 a dead chain still ends the run) */
+	int reconnect; /* --reconnect: rebuild a dead chain with
+				 backoff (engine.c) instead of exiting */
 	int ready_fd; /* if >= 0: "ready\n" is written to it once
 				 every forward is up, then it is closed
 				 (tests, supervisors); -1 otherwise */

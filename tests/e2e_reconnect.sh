@@ -1,0 +1,162 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# e2e_reconnect: fault injection on the namespace topology (issue 8).
+#  1. --reconnect, 3 hops: kill every sshd on the middle hop (h2), start it
+#     again; the forward must come back (time to recovery printed) and the
+#     local listener must stay bound throughout.
+#  2. ServerAliveInterval 1 / CountMax 3: take the h1-h2 link down; the dead
+#     hop is detected ("Timeout, server ... not responding.") within about
+#     interval x (count+1); after the link is up again the forward returns.
+#  3. The target service stops: each connection fails cleanly, the tunnel
+#     stays up; it works again once the service is back.
+#  4. h2's sshd restarted with a NEW host key: --reconnect must refuse (exit
+#     255, "Host key verification failed."), not reconnect.
+#  5. Without --reconnect a dead middle hop ends the run with status 255.
+# shellcheck source=lib/topology.sh
+. "$(dirname "$0")/lib/topology.sh"
+e2e_timeout 300 "$@"
+[ "${CLIENT:-sshfwd}" = sshfwd ] || {
+	echo "SKIP: --reconnect is an sshfwd option"
+	exit 77
+}
+# Every hop probes (ssh, too, passes no -o to its ProxyJump hops).
+TOPO_EXTRA_CONFIG=$(printf '\tServerAliveInterval 1\n\tServerAliveCountMax 3')
+e2e_begin
+D=$TOPO_DIR
+
+now_ms() { date +%s%3N; }
+
+# Kill every sshd (listener and per-connection children) in host H.
+sshd_kill() {
+	local h=$1 pid
+	for pid in $(ip netns pids "${TOPO_ID}$h"); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ] && kill -KILL "$pid" 2>/dev/null
+	done
+	topo_wait_gone "$h" 22 10 || fail "sshd on $h still listening"
+}
+
+sshd_start() {
+	local h=$1
+	ip netns exec "${TOPO_ID}$h" /usr/sbin/sshd -f "$D/$h/sshd_config" -D -e \
+		</dev/null >>"$D/$h/sshd.log" 2>&1 &
+	topo_record_pid $!
+	topo_wait_tcp "$h" 22 10 || fail "sshd on $h did not restart"
+}
+
+# echo_ok PORT: one small echo through the forward.
+echo_ok() {
+	nk echo "127.0.0.1:$1" --size 64K --timeout 3 >/dev/null 2>&1
+}
+
+# wait_echo PORT SECS: until the forward carries an echo again.
+wait_echo() {
+	local port=$1 secs=$2 end
+	end=$(($(date +%s) + secs))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		echo_ok "$port" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+echo3=$(topo_server echo3 h3 echo 127.0.0.1:0)
+
+note "1. kill the middle hop's sshd and start it again (--reconnect)"
+lp=$(topo_freeport)
+client_start rc -v --reconnect -L "$lp:127.0.0.1:$echo3" h3
+rc=$CLIENT_PID
+client_wait_ready "$rc" root "$lp"
+echo_ok "$lp" || fail "echo before the fault"
+t0=$(now_ms)
+sshd_kill h2
+topo_wait_log "$D/rc.log" "reconnecting in" 15 || {
+	cat "$D/rc.log"
+	fail "the client did not notice h2's death"
+}
+t_detect=$(($(now_ms) - t0))
+# Down for 3 s: attempts fail (channel open refused by h1) meanwhile.
+sleep 3
+topo_listening root "$lp" || fail "the local listener was closed while the chain was down"
+echo_ok "$lp" && fail "an echo passed while h2 was down"
+client_alive "$rc" || client_died "$D/rc.log" "while h2 was down"
+t1=$(now_ms)
+sshd_start h2
+wait_echo "$lp" 90 || {
+	cat "$D/rc.log"
+	fail "the forward did not come back after h2's sshd restarted"
+}
+t2=$(now_ms)
+echo "RESULT kill-restart: detected in ${t_detect} ms; recovered $((t2 - t1)) ms after sshd restart ($((t2 - t0)) ms outage in total)"
+grep -E "Chain down|Reconnect" "$D/rc.log"
+nk echo "127.0.0.1:$lp" --size 4M || fail "4M echo after recovery"
+
+note "2. link h1-h2 down: keepalive detects it, link up: it recovers"
+t0=$(now_ms)
+topo_exec h1 ip link set "${TOPO_ID}a2" down
+topo_wait_log "$D/rc.log" "Timeout, server $TOPO_ADDR_h2 not responding" 15 || {
+	cat "$D/rc.log"
+	fail "keepalive did not detect the dead link within 15 s"
+}
+t_ka=$(($(now_ms) - t0))
+echo "RESULT link-down: keepalive (interval 1 s, count 3) detected it in ${t_ka} ms"
+[ "$t_ka" -le 8000 ] || fail "detection took ${t_ka} ms (> 8 s for 1 s x 3)"
+sleep "${E2E_LINK_DOWN:-5}"
+client_alive "$rc" || client_died "$D/rc.log" "while the link was down"
+t1=$(now_ms)
+topo_exec h1 ip link set "${TOPO_ID}a2" up
+wait_echo "$lp" 90 || {
+	cat "$D/rc.log"
+	fail "the forward did not come back after the link came up"
+}
+echo "RESULT link-up: recovered $(($(now_ms) - t1)) ms after the link came up"
+
+note "3. target service stopped: connections fail cleanly, the tunnel stays"
+for pid in $(ip netns pids "${TOPO_ID}h3"); do
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--portfile $D/echo3.port" &&
+		kill -KILL "$pid"
+done
+sleep 0.5
+for i in 1 2 3 4 5; do
+	echo_ok "$lp" && fail "echo $i passed with the target stopped"
+done
+client_alive "$rc" || client_died "$D/rc.log" "with the target stopped"
+grep -q "Chain down" <(tail -n 20 "$D/rc.log") && fail "a dead target brought the chain down"
+echo3b=$(topo_server echo3b h3 echo "127.0.0.1:$echo3")
+[ "$echo3b" = "$echo3" ] || fail "echo server restarted on $echo3b, not $echo3"
+wait_echo "$lp" 10 || fail "echo after the target came back"
+echo "ok: 5 connections refused cleanly, tunnel stayed, works again"
+
+note "4. h2 restarted with a new host key: refuse, do not reconnect"
+sshd_kill h2
+rm -f "$D/h2/ssh_host_ed25519_key" "$D/h2/ssh_host_ed25519_key.pub"
+topo_keygen "$D/h2/ssh_host_ed25519_key" "sshfwd-e2e-h2-new"
+sshd_start h2
+client_wait_exit "$rc" 90
+[ "$CLIENT_STATUS" = 255 ] || {
+	cat "$D/rc.log"
+	fail "with a new host key on h2 the client status is $CLIENT_STATUS, expected 255"
+}
+grep -q "Host key verification failed" "$D/rc.log" || fail "no host key message"
+grep -q "Not reconnecting" "$D/rc.log" || fail "no 'Not reconnecting' message"
+echo "ok: refused with status 255"
+
+note "5. without --reconnect a dead middle hop ends the run (255)"
+# Trust the new key for this one.
+CLIENT_CFG="$D/config_new"
+grep -v "^$TOPO_ADDR_h2 " "$TOPO_KNOWN_HOSTS" >"$D/kh_new"
+echo "$TOPO_ADDR_h2 $(cut -d' ' -f1,2 "$D/h2/ssh_host_ed25519_key.pub")" >>"$D/kh_new"
+topo_write_config "$CLIENT_CFG" "$D/kh_new"
+lp2=$(topo_freeport)
+client_start norc -L "$lp2:127.0.0.1:$echo3" h3
+nr=$CLIENT_PID
+client_wait_ready "$nr" root "$lp2"
+echo_ok "$lp2" || fail "echo without --reconnect"
+sshd_kill h2
+client_wait_exit "$nr" 30
+[ "$CLIENT_STATUS" = 255 ] || {
+	cat "$D/norc.log"
+	fail "without --reconnect the status is $CLIENT_STATUS, expected 255"
+}
+grep -q "Use --reconnect" "$D/norc.log" || fail "no exit message"
+echo "ok: exited 255"
+pass "reconnect, keepalive and fault injection ($CLIENT)"
