@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "launcher/loop.h"
+#include "parser/options.h"
 
 struct plan;
 struct launch_opts;
@@ -24,6 +25,14 @@ struct listener;
 struct rfwd;
 
 #define ENGINE_SCRATCH (256 * 1024)
+#define ENGINE_MAX_EXTRA 64 /* -O forward additions per run */
+
+/* A forward added with -O forward (owned; never moved: listeners and
+ * pumps point at fwd). Cancelled ones stay until exit. */
+struct extra_fwd {
+	struct fwd fwd;
+	int cancelled;
+};
 
 struct engine {
 	struct loop loop;
@@ -58,6 +67,13 @@ struct engine {
 	uint64_t down_since_ms; /* when the chain went down (0: up) */
 	uint64_t up_since_ms; /* when the chain was last fully up */
 	int locals_started; /* listeners bound once, kept across rebuilds */
+
+	/* control socket (control.c) */
+	int ctl_fd;
+	const char *ctl_path;
+	struct loop_watch ctl_watch;
+	struct extra_fwd *extra; /* ENGINE_MAX_EXTRA slots */
+	size_t num_extra, cap_extra;
 
 	uint8_t *scratch; /* ENGINE_SCRATCH bytes, for copies */
 	int sigfd;

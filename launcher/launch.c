@@ -16,6 +16,7 @@
 
 #include <libssh/libssh.h>
 
+#include "launcher/control.h"
 #include "launcher/engine.h"
 #include "launcher/hop.h"
 #include "launcher/launch.h"
@@ -23,6 +24,7 @@
 #include "launcher/log.h"
 #include "launcher/pump.h"
 #include "launcher/remote.h"
+#include "parser/forward.h"
 #include "parser/options.h"
 #include "parser/plan.h"
 
@@ -41,6 +43,10 @@ launch_on_signal(struct loop_watch *w, uint32_t ev)
 
 	(void)ev;
 	while (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1) {
+			control_log_status(e);
+			continue;
+		}
 		log_msg(LOG_DEBUG1, "Received signal %u; terminating.",
 		    si.ssi_signo);
 		engine_stop(e, 0);
@@ -123,6 +129,10 @@ launch_cleanup(struct engine *e, sigset_t *oldmask)
 	}
 	local_stop(e);
 	remote_stop(e);
+	control_stop(e);
+	for (i = 0; i < e->num_extra; i++)
+		forward_free(&e->extra[i].fwd);
+	free(e->extra);
 	for (i = e->num_hops; i > 0; i--)
 		hop_free(e->hops[i - 1]);
 	free(e->hops);
@@ -151,6 +161,7 @@ launch_run(const struct plan *p, const struct launch_opts *lo)
 	(void)log_init(lo->verbose, lo->quiet, lo->log_file);
 	memset(e, 0, sizeof(*e));
 	e->sigfd = -1;
+	e->ctl_fd = -1;
 	e->plan = p;
 	e->lo = lo;
 	if (p == NULL || p->num_hops == 0) {
@@ -165,6 +176,7 @@ launch_run(const struct plan *p, const struct launch_opts *lo)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
 	if (loop_init(&e->loop) != 0) {
 		log_msg(LOG_ERROR, "epoll: %s", strerror(errno));
@@ -175,6 +187,10 @@ launch_run(const struct plan *p, const struct launch_opts *lo)
 	e->hops = calloc(p->num_hops, sizeof(*e->hops));
 	if (e->scratch == NULL || e->hops == NULL)
 		goto oom;
+	e->extra = calloc(ENGINE_MAX_EXTRA, sizeof(*e->extra));
+	if (e->extra == NULL)
+		goto oom;
+	e->cap_extra = ENGINE_MAX_EXTRA;
 	e->num_hops = p->num_hops;
 	for (i = 0; i < p->num_hops; i++) {
 		e->hops[i] = hop_new(e, i, p->hops[i].alias, &p->hops[i].opts);
@@ -187,6 +203,7 @@ launch_run(const struct plan *p, const struct launch_opts *lo)
 		(void)loop_watch_add(
 		    &e->loop, &e->sig_watch, e->sigfd, EPOLLIN);
 	}
+	(void)control_start(e);
 	(void)hop_start(e->hops[0]);
 	while (!e->stop) {
 		engine_iterate(e, -1);

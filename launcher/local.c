@@ -19,6 +19,7 @@
 #include "launcher/engine.h"
 #include "launcher/hop.h"
 #include "launcher/local.h"
+#include "parser/forward.h"
 #include "launcher/log.h"
 #include "launcher/pump.h"
 #include "parser/options.h"
@@ -400,59 +401,94 @@ local_bind_tcp(struct listener *l, const struct options *o)
 }
 
 int
-local_start(struct engine *e)
+local_add(struct engine *e, const struct fwd *f)
 {
 	const struct options *o = e->dest;
 	struct listener *l;
 	char desc[700];
+	int rc;
+
+	l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return -2;
+	l->eng = e;
+	l->fwd = f;
+	local_fwd_desc(f, desc, sizeof(desc));
+	l->desc = strdup(desc);
+	l->next = e->listeners;
+	e->listeners = l;
+	if (f->listen_path != NULL)
+		rc = local_bind_unix(l, o);
+	else
+		rc = local_bind_tcp(l, o);
+	if (rc != 0) {
+		log_msg(LOG_ERROR, "Could not request local forwarding (%s).",
+		    desc);
+		return -1;
+	}
+	return 0;
+}
+
+int
+local_start(struct engine *e)
+{
+	const struct options *o = e->dest;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < o->num_local_forwards; i++) {
-		const struct fwd *f = &o->local_forwards[i];
-
-		l = calloc(1, sizeof(*l));
-		if (l == NULL)
+		rc = local_add(e, &o->local_forwards[i]);
+		if (rc == -2)
 			return -2;
-		l->eng = e;
-		l->fwd = f;
-		local_fwd_desc(f, desc, sizeof(desc));
-		l->desc = strdup(desc);
-		l->next = e->listeners;
-		e->listeners = l;
-		if (f->listen_path != NULL)
-			rc = local_bind_unix(l, o);
-		else
-			rc = local_bind_tcp(l, o);
-		if (rc != 0) {
+		if (rc != 0)
 			e->forward_failures++;
-			log_msg(LOG_ERROR,
-			    "Could not request local forwarding "
-			    "(%s).",
-			    desc);
-		}
 	}
 	return 0;
+}
+
+static void
+local_close(struct engine *e, struct listener *l)
+{
+	int i;
+
+	for (i = 0; i < l->nfds; i++) {
+		int fd = l->w[i].fd;
+
+		loop_watch_del(&e->loop, &l->w[i]);
+		close(fd);
+	}
+	if (l->unix_path != NULL)
+		(void)unlink(l->unix_path);
+	free(l->unix_path);
+	free(l->desc);
+	free(l);
+}
+
+int
+local_remove(struct engine *e, const struct fwd *f)
+{
+	struct listener **pp = &e->listeners, *l;
+	int n = 0;
+
+	while ((l = *pp) != NULL) {
+		if (l->fwd->kind == f->kind && forward_equals(l->fwd, f)) {
+			*pp = l->next;
+			local_close(e, l);
+			n++;
+			continue;
+		}
+		pp = &l->next;
+	}
+	return n;
 }
 
 void
 local_stop(struct engine *e)
 {
 	struct listener *l;
-	int i;
 
 	while ((l = e->listeners) != NULL) {
 		e->listeners = l->next;
-		for (i = 0; i < l->nfds; i++) {
-			int fd = l->w[i].fd;
-
-			loop_watch_del(&e->loop, &l->w[i]);
-			close(fd);
-		}
-		if (l->unix_path != NULL)
-			(void)unlink(l->unix_path);
-		free(l->unix_path);
-		free(l->desc);
-		free(l);
+		local_close(e, l);
 	}
 }

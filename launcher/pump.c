@@ -833,17 +833,41 @@ pump_close_fd(struct pump *p)
 	p->fd = -1;
 }
 
+/* Why a forwarded connection ends, for the audit line. */
+static const char *
+pump_close_reason(const struct pump *p)
+{
+	if (p->state != PUMP_OPEN)
+		return "open failed";
+	if (p->ch == NULL)
+		return "tunnel down";
+	if (p->failed)
+		return "error";
+	if (p->local_eof && (p->remote_eof || p->peer_closed))
+		return "closed by both ends";
+	if (p->local_eof)
+		return "closed by client";
+	if (p->remote_eof || p->peer_closed)
+		return "closed by target";
+	return "shutdown";
+}
+
+/* The audit line (issue 8): one per forwarded connection, at INFO. */
 static void
 pump_log_close(struct pump *p)
 {
-	if (p->quiet_close || p->fwd == NULL)
+	/* Quiet pumps logged their failure already; an abandoned open one
+	 * (its hop died) still gets its line. */
+	if (p->fwd == NULL ||
+	    (p->quiet_close && (p->ch != NULL || p->state != PUMP_OPEN)))
 		return;
-	log_msg(LOG_DEBUG1,
+	log_msg(LOG_INFO,
 	    "connection %llu closed: %s, %llu bytes out, %llu bytes in, "
-	    "%llu ms",
+	    "%llu ms, %s",
 	    (unsigned long long)p->id, p->desc, (unsigned long long)p->bytes_up,
 	    (unsigned long long)p->bytes_down,
-	    (unsigned long long)(loop_now_ms() - p->started_ms));
+	    (unsigned long long)(loop_now_ms() - p->started_ms),
+	    pump_close_reason(p));
 }
 
 void
