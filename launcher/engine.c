@@ -15,6 +15,7 @@
 #include "launcher/log.h"
 #include "launcher/pump.h"
 #include "launcher/remote.h"
+#include "launcher/rxbuf.h"
 #include "parser/options.h"
 
 void
@@ -308,6 +309,12 @@ engine_iterate(struct engine *e, int max_ms)
 	struct pump *p, *next;
 	size_t i;
 
+	/* Read-ahead bytes of a live hop (rxbuf.h) are invisible to epoll:
+	 * don't sleep on them. */
+	for (i = 0; i < e->num_hops && rxbuf_any_pending(); i++)
+		if (e->hops[i]->s != NULL && e->hops[i]->state != HOP_DEAD &&
+		    rxbuf_pending(e->hops[i]->lib_fd) > 0)
+			max_ms = 0;
 	(void)loop_wait(&e->loop, max_ms);
 	for (i = 0; i < e->num_hops; i++)
 		hop_drive(e->hops[i]);

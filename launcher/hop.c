@@ -29,6 +29,7 @@
 #include "launcher/log.h"
 #include "launcher/path.h"
 #include "launcher/pump.h"
+#include "launcher/rxbuf.h"
 #include "parser/options.h"
 
 #define HOP_DRAIN_ROUNDS 64
@@ -803,6 +804,9 @@ hop_handshake_done(struct hop *h)
 	fl = fcntl(h->lib_fd, F_GETFL);
 	if (fl >= 0)
 		(void)fcntl(h->lib_fd, F_SETFL, fl | O_NONBLOCK);
+	/* From here on libssh's 4 KiB reads come from a read-ahead buffer
+	 * (rxbuf.h); without it they still work, only slower. */
+	(void)rxbuf_enable(h->lib_fd);
 	log_msg(LOG_DEBUG1, "%s: SSH connection established (%s, %s)", h->name,
 	    ssh_get_cipher_in(h->s) != NULL ? ssh_get_cipher_in(h->s) : "?",
 	    ssh_get_kex_algo(h->s) != NULL ? ssh_get_kex_algo(h->s) : "?");
@@ -830,7 +834,12 @@ hop_drive(struct hop *h)
 	if (h->s == NULL || h->state < HOP_HANDSHAKE || h->state == HOP_DEAD)
 		return;
 	log_set_hop(h->name);
-	for (i = 0; i < HOP_DRAIN_ROUNDS; i++) {
+	/* Past the rounds, go on while read-ahead bytes wait (epoll cannot
+	 * see them); each round takes up to 4 KiB of them. */
+	for (i = 0; i < HOP_DRAIN_ROUNDS ||
+	     (i < HOP_DRAIN_ROUNDS + RXBUF_SIZE / 4096 &&
+	         rxbuf_pending(h->lib_fd) > 0);
+	     i++) {
 		rc = ssh_event_dopoll(h->ev, 0);
 		if (rc != SSH_OK)
 			break;

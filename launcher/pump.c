@@ -23,6 +23,10 @@
 #include "launcher/pump.h"
 
 #define PUMP_READS_PER_EVENT 4
+/* One recv per 8 full packets: ssh_channel_write ends with one flush (a
+ * poll and a send) per call, so bigger writes mean fewer syscalls per byte
+ * (1-hop upload: see bench/RESULTS.md). Fits ENGINE_SCRATCH. */
+#define PUMP_READ_MAX (4 * PUMP_CHUNK)
 #define PUMP_SOCKS_TIMEOUT_MS 30000
 
 static void pump_on_fd(struct loop_watch *w, uint32_t ev);
@@ -729,7 +733,7 @@ pump_read_up(struct pump *p)
 			p->stalled = 1;
 			return;
 		}
-		want = win < PUMP_CHUNK ? win : PUMP_CHUNK;
+		want = win < PUMP_READ_MAX ? win : PUMP_READ_MAX;
 		n = recv(p->fd, p->eng->scratch, want, 0);
 		if (n == 0) {
 			p->local_eof = 1;

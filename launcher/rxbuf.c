@@ -1,0 +1,250 @@
+/*
+ * rxbuf: read-ahead for the SSH transport fds (see rxbuf.h).
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "launcher/rxbuf.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RXBUF_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define RXBUF_OFF 1
+#endif
+#endif
+
+#ifdef RXBUF_OFF
+
+int
+rxbuf_enable(int fd)
+{
+	(void)fd;
+	return -1;
+}
+
+size_t
+rxbuf_pending(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
+int
+rxbuf_any_pending(void)
+{
+	return 0;
+}
+
+#else
+
+#define RXBUF_MAX_FDS 32 /* one per hop; more hops go unbuffered */
+
+struct rxb {
+	int fd; /* -1: free slot */
+	size_t off, len;
+	uint8_t *buf;
+};
+
+static struct rxb rx_tab[RXBUF_MAX_FDS];
+static int rx_used; /* slots in use */
+static size_t rx_pending_total; /* sum of (len - off) */
+
+typedef ssize_t (*recv_fn)(int, void *, size_t, int);
+typedef int (*poll_fn)(struct pollfd *, nfds_t, int);
+typedef int (*close_fn)(int);
+
+static recv_fn real_recv;
+static poll_fn real_poll;
+static close_fn real_close;
+
+static int
+rx_init(void)
+{
+	if (real_recv != NULL && real_poll != NULL && real_close != NULL)
+		return 0;
+	real_recv = (recv_fn)dlsym(RTLD_NEXT, "recv");
+	real_poll = (poll_fn)dlsym(RTLD_NEXT, "poll");
+	real_close = (close_fn)dlsym(RTLD_NEXT, "close");
+	return real_recv != NULL && real_poll != NULL && real_close != NULL
+	    ? 0
+	    : -1;
+}
+
+static struct rxb *
+rx_find(int fd)
+{
+	int i;
+
+	if (rx_used == 0 || fd < 0)
+		return NULL;
+	for (i = 0; i < RXBUF_MAX_FDS; i++)
+		if (rx_tab[i].buf != NULL && rx_tab[i].fd == fd)
+			return &rx_tab[i];
+	return NULL;
+}
+
+static void
+rx_drop(struct rxb *r)
+{
+	rx_pending_total -= r->len - r->off;
+	free(r->buf);
+	r->buf = NULL;
+	r->fd = -1;
+	r->off = r->len = 0;
+	rx_used--;
+}
+
+int
+rxbuf_enable(int fd)
+{
+	int i;
+
+	if (fd < 0 || rx_init() != 0)
+		return -1;
+	if (rx_find(fd) != NULL)
+		return 0;
+	for (i = 0; i < RXBUF_MAX_FDS; i++) {
+		if (rx_tab[i].buf != NULL)
+			continue;
+		rx_tab[i].buf = malloc(RXBUF_SIZE);
+		if (rx_tab[i].buf == NULL)
+			return -1;
+		rx_tab[i].fd = fd;
+		rx_tab[i].off = rx_tab[i].len = 0;
+		rx_used++;
+		return 0;
+	}
+	return -1;
+}
+
+size_t
+rxbuf_pending(int fd)
+{
+	struct rxb *r;
+
+	if (rx_pending_total == 0 || (r = rx_find(fd)) == NULL)
+		return 0;
+	return r->len - r->off;
+}
+
+int
+rxbuf_any_pending(void)
+{
+	return rx_pending_total > 0;
+}
+
+/* --- the interposed calls (resolved before libc's for libssh too) ------- */
+
+ssize_t
+recv(int fd, void *buf, size_t len, int flags)
+{
+	struct rxb *r;
+	ssize_t n;
+	size_t k;
+
+	if (rx_init() != 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	r = rx_find(fd);
+	if (r == NULL || flags != 0 || len == 0)
+		return real_recv(fd, buf, len, flags);
+	if (r->off == r->len) {
+		if (len >= RXBUF_SIZE)
+			return real_recv(fd, buf, len, flags);
+		/* Only after poll() said POLLIN: never blocks. EOF and
+		 * errors go to the caller as they are. */
+		n = real_recv(fd, r->buf, RXBUF_SIZE, MSG_DONTWAIT);
+		if (n <= 0)
+			return n;
+		r->off = 0;
+		r->len = (size_t)n;
+		rx_pending_total += (size_t)n;
+	}
+	k = r->len - r->off;
+	if (k > len)
+		k = len;
+	memcpy(buf, r->buf + r->off, k);
+	r->off += k;
+	rx_pending_total -= k;
+	if (r->off == r->len)
+		r->off = r->len = 0;
+	return (ssize_t)k;
+}
+
+int
+poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	nfds_t i;
+	int rc, have = 0, need = 0;
+	struct rxb *r;
+
+	if (rx_init() != 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (rx_pending_total == 0)
+		return real_poll(fds, nfds, timeout);
+	for (i = 0; i < nfds; i++) {
+		r = rx_find(fds[i].fd);
+		if (r != NULL && r->off < r->len && (fds[i].events & POLLIN)) {
+			have = 1;
+			if (fds[i].events & POLLOUT)
+				need = 1;
+		} else {
+			need = 1;
+		}
+	}
+	if (!have)
+		return real_poll(fds, nfds, timeout);
+	if (!need) {
+		/* Only readers of buffered bytes (libssh's per-hop event):
+		 * no syscall. */
+		for (i = 0; i < nfds; i++)
+			fds[i].revents = POLLIN;
+		return (int)nfds;
+	}
+	/* Buffered bytes are ready now: don't wait for anything else. */
+	rc = real_poll(fds, nfds, 0);
+	if (rc < 0) {
+		rc = 0;
+		for (i = 0; i < nfds; i++)
+			fds[i].revents = 0;
+	}
+	for (i = 0; i < nfds; i++) {
+		r = rx_find(fds[i].fd);
+		if (r == NULL || r->off == r->len || !(fds[i].events & POLLIN))
+			continue;
+		if (fds[i].revents == 0)
+			rc++;
+		fds[i].revents |= POLLIN;
+	}
+	return rc;
+}
+
+int
+close(int fd)
+{
+	struct rxb *r;
+
+	if (rx_init() != 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	r = rx_find(fd);
+	if (r != NULL)
+		rx_drop(r);
+	return real_close(fd);
+}
+
+#endif

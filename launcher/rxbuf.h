@@ -1,0 +1,33 @@
+/*
+ * rxbuf: read-ahead for the SSH transport fds (LIBSSH_DESIGN §9.1, §10 #3).
+ *
+ * libssh 0.10 reads its socket 4 KiB at a time, one poll() and one recv()
+ * per 4 KiB. For an fd registered here, the process's recv() reads up to
+ * RXBUF_SIZE bytes with one syscall and hands libssh 4 KiB slices from
+ * that buffer, and poll() reports POLLIN without a syscall while the
+ * buffer holds data: a 1-hop download costs one recv per 256 KiB instead
+ * of two syscalls per 4 KiB. close() of a registered fd drops its buffer,
+ * so a reused fd number never sees stale bytes.
+ *
+ * epoll does not see the buffered bytes: whoever waits must not sleep
+ * while rxbuf_any_pending() (the engine waits 0 ms then), and hop_drive
+ * keeps dispatching while its fd has buffered bytes.
+ *
+ * Not compiled under AddressSanitizer (its runtime defines the same
+ * symbols); rxbuf_enable() is then a no-op.
+ */
+#ifndef SSHFWD_RXBUF_H
+#define SSHFWD_RXBUF_H
+
+#include <stddef.h>
+
+#define RXBUF_SIZE (256 * 1024)
+
+/* Start read-ahead on fd (an SSH transport, nonblocking). 0 or -1. */
+int rxbuf_enable(int fd);
+/* Bytes read ahead for fd and not yet handed to libssh. */
+size_t rxbuf_pending(int fd);
+/* Nonzero when any fd has bytes read ahead. */
+int rxbuf_any_pending(void);
+
+#endif
