@@ -1278,6 +1278,29 @@ cfgline_list(struct cfg *c, int opt, const char *keyword, int *ac, char ***av,
 	return 0;
 }
 
+/* snprintf(dst, size, "%s:%s", a, b) (or "%s" without b), truncating the
+ * same way, without the cost of the format machinery. */
+static void
+cfgline_join(char *dst, size_t size, const char *a, const char *b)
+{
+	size_t n = 0, la;
+
+	la = strlen(a);
+	if (la > size - 1)
+		la = size - 1;
+	memcpy(dst, a, la);
+	n = la;
+	if (b != NULL && n < size - 1) {
+		dst[n++] = ':';
+		la = strlen(b);
+		if (la > size - 1 - n)
+			la = size - 1 - n;
+		memcpy(dst + n, b, la);
+		n += la;
+	}
+	dst[n] = '\0';
+}
+
 static int
 cfgline_forward(struct cfg *c, int opt, int *ac, char ***av, int active,
     const char *filename, int linenum)
@@ -1304,10 +1327,10 @@ cfgline_forward(struct cfg *c, int opt, int *ac, char ***av, int active,
 				return -1;
 			}
 		} else
-			snprintf(fwdarg, sizeof(fwdarg), "%s:%s", arg, arg2);
+			cfgline_join(fwdarg, sizeof(fwdarg), arg, arg2);
 	}
 	if (dynamic)
-		snprintf(fwdarg, sizeof(fwdarg), "%s", arg);
+		cfgline_join(fwdarg, sizeof(fwdarg), arg, NULL);
 	kind = remote ? (dynamic ? FWD_REMOTE_DYNAMIC : FWD_REMOTE)
 	              : (dynamic ? FWD_DYNAMIC : FWD_LOCAL);
 	r = forward_parse_err(fwdarg, kind, &f, errbuf, sizeof(errbuf));
@@ -1444,7 +1467,7 @@ cfgline_process(struct cfg *c, char *line, const char *filename, int linenum,
 	struct options *o = c->o;
 	const struct keyword *kw;
 	char *str, *keyword, *arg, *arg2, **av = NULL, **oav = NULL, **sp;
-	char errbuf[256];
+	char errbuf[256], *argbuf[128];
 	int cmdline = 0, ac = 0, oac = 0, ret = -1, value, value2, r, *ip;
 	int opt, active;
 	long long val64;
@@ -1464,15 +1487,16 @@ cfgline_process(struct cfg *c, char *line, const char *filename, int linenum,
 		keyword = lexer_strdelim(&str);
 	if (keyword == NULL || !*keyword || *keyword == '\n' || *keyword == '#')
 		return 0;
-	lexer_lowercase(keyword);
+	kw = keywords_lookup_lower(keyword); /* lower-cases keyword */
 	if (str != NULL)
-		str += strspn(str, CFG_WS);
+		while (
+		    *str == ' ' || *str == '\t' || *str == '\r' || *str == '\n')
+			str++; /* strspn(str, CFG_WS) */
 	if (str == NULL || *str == '\0') {
 		E_LINE(0, "no-argument", "no argument after keyword \"%s\"",
 		    keyword);
 		return -1;
 	}
-	kw = keywords_lookup(keyword);
 	if (kw == NULL && o->ignored_unknown != NULL &&
 	    match_pattern_list(keyword, o->ignored_unknown, 1) == 1)
 		kw = (const struct keyword *)-1; /* ignored unknown */
@@ -1480,7 +1504,8 @@ cfgline_process(struct cfg *c, char *line, const char *filename, int linenum,
 		cfgline_diag(c, filename, linenum, 0, DIAG_STYLE_COLON,
 		    DIAG_ERROR, "bad-option", "Bad configuration option: %s",
 		    keyword);
-	r = lexer_argv_split(str, &oac, &oav);
+	r = lexer_argv_split_buf(
+	    str, argbuf, sizeof(argbuf), &oac, &oav); /* no malloc if short */
 	if (r == -2) {
 		c->oom = 1;
 		return -1;
@@ -2083,7 +2108,8 @@ done:
 	}
 	ret = 0;
 out:
-	lexer_argv_free(oav, oac);
+	if (oav != argbuf)
+		lexer_argv_free(oav, oac);
 	return ret;
 }
 
@@ -2120,11 +2146,17 @@ cfgline_read(struct cfg *c, const char *filename, const char *buf,
 			return -1;
 		}
 		if (!S_ISDIR(st.st_mode)) {
+			/* a regular file comes in one read() into one buffer */
+			if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+			    st.st_size <= LEXER_FILE_MAX)
+				cap = (size_t)st.st_size + 65536 + 1;
 			for (;;) {
-				if (n + 65536 + 1 > cap) {
+				if (n + 65536 + 1 > cap || data == NULL) {
 					char *nd;
 
-					cap = cap ? cap * 2 : 65536 * 2;
+					cap = data != NULL ? cap * 2
+					    : cap != 0     ? cap
+					                   : 65536 * 2;
 					if (cap > LEXER_FILE_MAX + 65536 + 1)
 						cap =
 						    LEXER_FILE_MAX + 65536 + 1;
@@ -2194,20 +2226,23 @@ cfgline_read(struct cfg *c, const char *filename, const char *buf,
 			break;
 		}
 		{
-			/* a NUL byte ends the line, as for ssh's C strings */
-			char *l;
+			/*
+			 * Tokenise in place: terminate the line by writing a
+			 * NUL over the first byte of the next one (data has a
+			 * spare byte at the end), restored afterwards. The
+			 * lexer only writes inside the line. A NUL byte
+			 * inside the line ends it, as for ssh's C strings.
+			 */
+			char saved = line[llen];
 
-			if ((l = strndup(line, llen)) == NULL) {
-				c->oom = 1;
-				break;
-			}
+			line[llen] = '\0';
 			c->file = iname;
 			c->line = linenum;
 			c->flag = NULL;
-			if (cfgline_process(c, l, filename, linenum, activep,
+			if (cfgline_process(c, line, filename, linenum, activep,
 			        flags, depth) != 0)
 				bad++;
-			free(l);
+			line[llen] = saved;
 		}
 		if (c->fatal || c->oom)
 			break;

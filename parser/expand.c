@@ -94,10 +94,17 @@ expand_string(const char *s, int percent, int dollar,
 			continue;
 		}
 		if (*s != '%' || !percent) {
-			if (expand_put(&b, s, 1) != 0) {
+			/* a run of plain bytes in one copy */
+			const char *t = s + 1;
+
+			while (*t != '\0' && !(percent && *t == '%') &&
+			    !(dollar && t[0] == '$' && t[1] == '{'))
+				t++;
+			if (expand_put(&b, s, (size_t)(t - s)) != 0) {
 				r = -2;
 				goto out;
 			}
+			s = t - 1;
 			continue;
 		}
 		s++;

@@ -31,6 +31,15 @@ forward_a2port(const char *s)
 	long long v;
 
 	/* strtonum(s, 0, 65535, ...) first, then a service name */
+	if (s[0] >= '0' && s[0] <= '9') {
+		/* fast path, same answer: 1-5 digits and nothing else */
+		int i, d = 0;
+
+		for (i = 0; i < 5 && s[i] >= '0' && s[i] <= '9'; i++)
+			d = d * 10 + (s[i] - '0');
+		if (s[i] == '\0' && d <= 65535)
+			return d;
+	}
 	errno = 0;
 	v = strtoll(s, &end, 10); /* errno checked next line */
 	if (errno == 0 && end != s && *end == '\0' && v >= 0 && v <= 65535)

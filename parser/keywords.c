@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
@@ -229,16 +230,81 @@ static const struct keyword keywords[] = {
 
 #define KEYWORDS_N (sizeof(keywords) / sizeof(keywords[0]))
 
+_Static_assert(KEYWORDS_N * 4 < 1024, "keyword hash too small");
+
+/*
+ * Lookup index: an open-addressing hash of the rows' names, built once on
+ * first use (pthread_once), holding row numbers + 1 (0 = empty slot).
+ * Rows are inserted in table order and an existing name is never
+ * replaced, so a duplicated spelling still finds its first row, as the
+ * linear scan of ssh's table does.
+ */
+#define KW_HASH_SIZE 1024 /* power of two, > 4x the rows */
+
+static unsigned short kw_hash[KW_HASH_SIZE];
+static pthread_once_t kw_hash_once = PTHREAD_ONCE_INIT;
+
+static unsigned int
+keywords_hash(const char *s)
+{
+	unsigned int h = 2166136261u; /* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void
+keywords_hash_build(void)
+{
+	size_t i;
+	unsigned int h;
+
+	for (i = 0; i < KEYWORDS_N; i++) {
+		h = keywords_hash(keywords[i].name) & (KW_HASH_SIZE - 1);
+		while (kw_hash[h] != 0 &&
+		    strcmp(keywords[kw_hash[h] - 1].name, keywords[i].name) !=
+		        0)
+			h = (h + 1) & (KW_HASH_SIZE - 1);
+		if (kw_hash[h] == 0)
+			kw_hash[h] = (unsigned short)(i + 1);
+	}
+}
+
+static const struct keyword *
+keywords_probe(const char *name, unsigned int h)
+{
+	const struct keyword *k;
+
+	(void)pthread_once(&kw_hash_once, keywords_hash_build);
+	h &= KW_HASH_SIZE - 1;
+	while (kw_hash[h] != 0) {
+		k = &keywords[kw_hash[h] - 1];
+		if (k->name[0] == name[0] && strcmp(k->name, name) == 0)
+			return k;
+		h = (h + 1) & (KW_HASH_SIZE - 1);
+	}
+	return NULL;
+}
+
 const struct keyword *
 keywords_lookup(const char *name)
 {
-	size_t i;
+	return keywords_probe(name, keywords_hash(name));
+}
 
-	for (i = 0; i < KEYWORDS_N; i++)
-		if (keywords[i].name[0] == name[0] &&
-		    strcmp(keywords[i].name, name) == 0)
-			return &keywords[i];
-	return NULL;
+const struct keyword *
+keywords_lookup_lower(char *name)
+{
+	unsigned int h = 2166136261u; /* keywords_hash of the result */
+	char *s;
+
+	for (s = name; *s != '\0'; s++) {
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	}
+	return keywords_probe(name, h);
 }
 
 const char *

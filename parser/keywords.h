@@ -91,6 +91,10 @@ extern const struct kw_state kw_ipqos[];
 /* Find the row for a lower-cased keyword, or NULL. */
 const struct keyword *keywords_lookup(const char *name);
 
+/* Lower-case name in place (ASCII, as lexer_lowercase) and look it up, in
+ * one pass. */
+const struct keyword *keywords_lookup_lower(char *name);
+
 /* The canonical (first) keyword of an option id, "UNKNOWN" if none. */
 const char *keywords_name(int opt);
 

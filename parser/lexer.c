@@ -7,81 +7,156 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parser/lexer.h"
 
+/*
+ * Byte classes for the hot loops (ssh uses strpbrk/strspn; tables give
+ * the same answers without a library call per token).
+ */
+#define LX_WS 1 /* LEXER_WHITESPACE */
+#define LX_DELIM 2 /* LEXER_WHITESPACE, '"', '=' (strdelim's set) */
+#define LX_PLAIN 4 /* copied as is by argv_split outside quotes */
+
+/* Indexed by byte: ' ' and TAB are WS|DELIM, CR and LF WS|DELIM|PLAIN,
+ * '"' DELIM, '=' DELIM|PLAIN, NUL, '\'' and '\\' nothing, the rest PLAIN. */
+/* clang-format off */
+static const unsigned char lx_class[256] = {
+	0, 4, 4, 4, 4, 4, 4, 4, 4, 3, 7, 4, 4, 7, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	3, 4, 2, 4, 4, 4, 4, 0, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+/* clang-format on */
+
+#define LX_IS(c, k) ((lx_class[(unsigned char)(c)] & (k)) != 0)
+
+/* strspn(p, LEXER_WHITESPACE) */
+static size_t
+lexer_wsspan(const char *p)
+{
+	size_t n = 0;
+
+	while (LX_IS(p[n], LX_WS))
+		n++;
+	return n;
+}
+
 char *
 lexer_strdelim(char **s)
 {
-	char *old;
+	char *old, *p;
 	int wspace = 0;
 
 	if (*s == NULL)
 		return NULL;
 	old = *s;
-	*s = strpbrk(*s, LEXER_WHITESPACE "\"=");
-	if (*s == NULL)
+	/* strpbrk(*s, LEXER_WHITESPACE "\"=") */
+	for (p = *s; *p != '\0' && !LX_IS(*p, LX_DELIM); p++)
+		;
+	if (*p == '\0') {
+		*s = NULL;
 		return old;
+	}
+	*s = p;
 	if ((*s)[0] == '"') {
 		memmove(*s, *s + 1, strlen(*s)); /* NUL too */
-		if ((*s = strpbrk(*s, "\"")) == NULL)
+		if ((*s = strchr(*s, '"')) == NULL)
 			return NULL; /* no matching quote */
 		(*s)[0] = '\0';
-		*s += strspn(*s + 1, LEXER_WHITESPACE) + 1;
+		*s += lexer_wsspan(*s + 1) + 1;
 		return old;
 	}
 	/* only one '=' may be skipped */
 	if ((*s)[0] == '=')
 		wspace = 1;
 	(*s)[0] = '\0';
-	*s += strspn(*s + 1, LEXER_WHITESPACE) + 1;
+	*s += lexer_wsspan(*s + 1) + 1;
 	if ((*s)[0] == '=' && !wspace)
-		*s += strspn(*s + 1, LEXER_WHITESPACE) + 1;
+		*s += lexer_wsspan(*s + 1) + 1;
 	return old;
 }
 
+/*
+ * argv_split's result is one allocation: the pointer array (NULL
+ * terminated) followed by the argument strings, so a line costs one
+ * malloc and one free however many arguments it has.
+ */
 void
 lexer_argv_free(char **av, int ac)
 {
-	int i;
-
-	if (av == NULL)
-		return;
-	for (i = 0; i < ac; i++)
-		free(av[i]);
+	(void)ac;
 	free(av);
 }
 
 int
 lexer_argv_split(const char *s, int *argcp, char ***argvp)
 {
-	char **argv = NULL, **nv, *arg;
-	int argc = 0, quote, r = -2;
-	size_t i, j;
+	return lexer_argv_split_buf(s, NULL, 0, argcp, argvp);
+}
+
+int
+lexer_argv_split_buf(
+    const char *s, char **buf, size_t bufsz, int *argcp, char ***argvp)
+{
+	char **argv, *arg, *store;
+	int argc = 0, quote;
+	size_t i, j, len, maxargs, need;
 
 	*argvp = NULL;
 	*argcp = 0;
-	if ((argv = calloc(1, sizeof(*argv))) == NULL)
+	/*
+	 * Every argument takes at least one input byte and, unless it ends
+	 * the string, the separator after it; its copy is never longer than
+	 * its input, plus a NUL.
+	 */
+	len = strlen(s);
+	maxargs = len / 2 + 1;
+	if (maxargs > LEXER_MAX_ARGS + 1)
+		maxargs = LEXER_MAX_ARGS + 1;
+	need = (maxargs + 1) * sizeof(*argv) + len + maxargs + 1;
+	if (buf != NULL && need <= bufsz)
+		argv = buf;
+	else if ((argv = malloc(need)) == NULL)
 		return -2;
+	store = (char *)(argv + maxargs + 1);
+	argv[0] = NULL;
 	for (i = 0; s[i] != '\0'; i++) {
 		if (s[i] == ' ' || s[i] == '\t')
 			continue;
 		if (s[i] == '#')
 			break;
 		quote = 0;
-		if (argc >= LEXER_MAX_ARGS)
-			goto out;
-		nv = realloc(argv, ((size_t)argc + 2) * sizeof(*argv));
-		if (nv == NULL)
-			goto out;
-		argv = nv;
-		if ((arg = argv[argc] = calloc(1, strlen(s + i) + 1)) == NULL)
-			goto out;
+		if (argc >= LEXER_MAX_ARGS) {
+			if (argv != buf)
+				free(argv);
+			return -2;
+		}
+		arg = argv[argc] = store;
 		argv[++argc] = NULL;
 		for (j = 0; s[i] != '\0'; i++) {
+			if (quote == 0 && LX_IS(s[i], LX_PLAIN)) {
+				/* a run of ordinary bytes */
+				do
+					arg[j++] = s[i++];
+				while (LX_IS(s[i], LX_PLAIN));
+				i--;
+				continue;
+			}
 			if (s[i] == '\\') {
 				if (s[i + 1] == '\'' || s[i + 1] == '"' ||
 				    s[i + 1] == '\\' ||
@@ -99,10 +174,13 @@ lexer_argv_split(const char *s, int *argcp, char ***argvp)
 			else
 				arg[j++] = s[i];
 		}
+		arg[j++] = '\0';
+		store += j;
 		if (s[i] == '\0') {
 			if (quote != 0) {
-				r = -1;
-				goto out;
+				if (argv != buf)
+					free(argv);
+				return -1;
 			}
 			break;
 		}
@@ -110,9 +188,6 @@ lexer_argv_split(const char *s, int *argcp, char ***argvp)
 	*argcp = argc;
 	*argvp = argv;
 	return 0;
-out:
-	lexer_argv_free(argv, argc);
-	return r;
 }
 
 void
@@ -123,9 +198,16 @@ lexer_chop(char *line)
 	if ((len = strlen(line)) == 0)
 		return;
 	for (len--; len > 0; len--) {
-		if (strchr(LEXER_WHITESPACE "\f", line[len]) == NULL)
-			break;
-		line[len] = '\0';
+		switch (line[len]) {
+		case ' ':
+		case '\t':
+		case '\r':
+		case '\n':
+		case '\f':
+			line[len] = '\0';
+			continue;
+		}
+		break;
 	}
 }
 
@@ -133,5 +215,6 @@ void
 lexer_lowercase(char *s)
 {
 	for (; *s != '\0'; s++)
-		*s = (char)tolower((unsigned char)*s);
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
 }

@@ -32,6 +32,14 @@ char *lexer_strdelim(char **s);
 int lexer_argv_split(const char *s, int *argcp, char ***argvp);
 void lexer_argv_free(char **av, int ac);
 
+/*
+ * The same, building the result in the caller's buf (bufsz bytes, pointer
+ * aligned) when it fits, else in a malloc'd block: free *argvp only when
+ * it is not buf.
+ */
+int lexer_argv_split_buf(
+    const char *s, char **buf, size_t bufsz, int *argcp, char ***argvp);
+
 /* Strip ssh's trailing whitespace set (" \t\r\n\f") from line, never
  * removing the first byte. */
 void lexer_chop(char *line);
