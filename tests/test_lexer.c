@@ -106,6 +106,41 @@ START_TEST(test_lexer_argv_split_empty_quoted_argument)
 }
 END_TEST
 
+START_TEST(test_lexer_argv_split_buf_small_and_large)
+{
+	char *buf[32], **av, big[600];
+	int ac;
+	size_t i;
+
+	/* short: built in the caller's buffer */
+	ck_assert_int_eq(lexer_argv_split_buf(
+	                     "a 'b c' d\\ e #x", buf, sizeof(buf), &ac, &av),
+	    0);
+	ck_assert_ptr_eq(av, buf);
+	ck_assert_int_eq(ac, 3);
+	ck_assert_str_eq(av[0], "a");
+	ck_assert_str_eq(av[1], "b c");
+	ck_assert_str_eq(av[2], "d e");
+	ck_assert_ptr_null(av[3]);
+	/* too long for it: malloc'd, same tokens (many 1-byte args) */
+	for (i = 0; i + 1 < sizeof(big); i += 2) {
+		big[i] = 'x';
+		big[i + 1] = ' ';
+	}
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_eq(
+	    lexer_argv_split_buf(big, buf, sizeof(buf), &ac, &av), 0);
+	ck_assert_ptr_ne(av, buf);
+	ck_assert_int_eq(ac, (int)(sizeof(big) / 2));
+	ck_assert_str_eq(av[ac - 1], "x");
+	ck_assert_ptr_null(av[ac]);
+	lexer_argv_free(av, ac);
+	/* unterminated quote in the buffer: -1, nothing to free */
+	ck_assert_int_eq(
+	    lexer_argv_split_buf("a \"b", buf, sizeof(buf), &ac, &av), -1);
+}
+END_TEST
+
 START_TEST(test_lexer_chop_keeps_first_byte)
 {
 	char a[] = "User bob \t\r\n\f", b[] = " ";
@@ -131,6 +166,7 @@ lexer_suite(void)
 	tcase_add_test(tc, test_lexer_argv_split_comment_ends_line);
 	tcase_add_test(tc, test_lexer_argv_split_unterminated_quote_fails);
 	tcase_add_test(tc, test_lexer_argv_split_empty_quoted_argument);
+	tcase_add_test(tc, test_lexer_argv_split_buf_small_and_large);
 	tcase_add_test(tc, test_lexer_chop_keeps_first_byte);
 	suite_add_tcase(s, tc);
 	return s;
