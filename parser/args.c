@@ -17,7 +17,8 @@
 #include "parser/args.h"
 
 /* Flags that take an argument and feed the configuration, in ssh order. */
-#define ARGS_SHORTOPTS "+:46AaCfgGKkMNnqsTtVvXxYyb:B:c:D:e:E:F:i:I:J:l:L:m:o:O:p:R:S:w:W:"
+#define ARGS_SHORTOPTS \
+	"+:46AaCfgGKkMNnqsTtVvXxYyb:B:c:D:e:E:F:i:I:J:l:L:m:o:O:p:R:S:w:W:"
 
 enum {
 	ARGS_LONG_HELP = 256,
@@ -132,8 +133,8 @@ args_push_event(struct args *a, int flag, const char *value)
 	struct args_event *ne;
 
 	if (a->num_events >= ARGS_MAX_EVENTS)
-		return args_set_error(a, "too many options (max %d)",
-		    ARGS_MAX_EVENTS);
+		return args_set_error(
+		    a, "too many options (max %d)", ARGS_MAX_EVENTS);
 	ne = realloc(a->events, (a->num_events + 1) * sizeof(*ne));
 	if (ne == NULL)
 		return -2;
@@ -252,12 +253,12 @@ args_one(struct args *a, int ch, const char *arg, int optopt_c)
 	case 'S':
 		return args_push_event(a, ch, arg);
 	case ':':
-		return args_set_error(a, "option requires an argument -- %c",
-		    optopt_c);
+		return args_set_error(
+		    a, "option requires an argument -- %c", optopt_c);
 	default:
 		if (optopt_c > 0 && optopt_c < 256)
-			return args_set_error(a, "unknown option -- %c",
-			    optopt_c);
+			return args_set_error(
+			    a, "unknown option -- %c", optopt_c);
 		return args_set_error(a, "unknown option");
 	}
 }
@@ -280,19 +281,19 @@ args_parse(int argc, char *const argv[], struct args *a)
 	ac = argc;
 	opterr = 0;
 	optind = 0;
- again:
-	while ((ch = getopt_long(ac, av, ARGS_SHORTOPTS, args_longopts,
-	    NULL)) != -1) {
+again:
+	while ((ch = getopt_long(
+	            ac, av, ARGS_SHORTOPTS, args_longopts, NULL)) != -1) {
 		if (ch == '?' && optopt == 0) {
 			/* unknown long option */
 			const char *bad = av[optind - 1];
 
-			r = args_set_error(a, "unknown option %s",
-			    bad != NULL ? bad : "");
+			r = args_set_error(
+			    a, "unknown option %s", bad != NULL ? bad : "");
 			goto out;
 		}
 		if ((r = args_one(a, ch, optarg,
-		    (ch == '?' || ch == ':') ? optopt : 0)) != 0)
+		         (ch == '?' || ch == ':') ? optopt : 0)) != 0)
 			goto out;
 	}
 	if (optind < ac) {
@@ -317,17 +318,18 @@ args_parse(int argc, char *const argv[], struct args *a)
 		if (!dashdash || a->mode == ARGS_MODE_LINT) {
 			/* shift so that getopt sees av[optind] as argv[0] */
 			ac -= optind;
-			memmove(av, av + optind, ((size_t)ac + 1) * sizeof(*av));
+			memmove(
+			    av, av + optind, ((size_t)ac + 1) * sizeof(*av));
 			optind = 0;
 			goto again;
 		}
 		for (i = optind + 1; i < ac; i++)
 			if ((r = args_push_str(&a->positionals,
-			    &a->num_positionals, av[i])) != 0)
+			         &a->num_positionals, av[i])) != 0)
 				goto out;
 	}
 	r = 0;
- out:
+out:
 	free(av);
 	if (r == -1 && a->error == NULL)
 		a->error = strdup("too many arguments");

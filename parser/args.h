@@ -14,18 +14,18 @@
 
 enum args_mode {
 	ARGS_MODE_CONNECT = 0, /* run the forwards */
-	ARGS_MODE_DUMP,        /* -G */
-	ARGS_MODE_DRY_RUN,     /* --dry-run */
-	ARGS_MODE_LINT,        /* --lint */
-	ARGS_MODE_CONTROL,     /* -O cmd */
-	ARGS_MODE_HELP,        /* --help */
-	ARGS_MODE_VERSION,     /* --version, -V */
-	ARGS_MODE_LIST_HOSTS,  /* --list-hosts (completion helper) */
+	ARGS_MODE_DUMP, /* -G */
+	ARGS_MODE_DRY_RUN, /* --dry-run */
+	ARGS_MODE_LINT, /* --lint */
+	ARGS_MODE_CONTROL, /* -O cmd */
+	ARGS_MODE_HELP, /* --help */
+	ARGS_MODE_VERSION, /* --version, -V */
+	ARGS_MODE_LIST_HOSTS, /* --list-hosts (completion helper) */
 };
 
 /* One config-affecting flag, in command-line order. */
 struct args_event {
-	int flag;    /* the option letter: 'o', 'p', 'l', 'i', 'L', ... */
+	int flag; /* the option letter: 'o', 'p', 'l', 'i', 'L', ... */
 	char *value; /* its argument, or NULL for flags without one */
 };
 
@@ -33,26 +33,26 @@ struct args_event {
 
 struct args {
 	enum args_mode mode;
-	int json;              /* --json */
-	int reconnect;         /* --reconnect */
-	char *config_file;     /* -F (last one wins, as in ssh); NULL if none */
-	int verbose;           /* number of -v */
-	int quiet;             /* -q */
-	char *log_file;        /* -E */
-	int fork;              /* -f */
-	int no_command;        /* -N */
-	int no_tty;            /* -T */
+	int json; /* --json */
+	int reconnect; /* --reconnect */
+	char *config_file; /* -F (last one wins, as in ssh); NULL if none */
+	int verbose; /* number of -v */
+	int quiet; /* -q */
+	char *log_file; /* -E */
+	int fork; /* -f */
+	int no_command; /* -N */
+	int no_tty; /* -T */
 	char *control_command; /* -O */
-	char *destination;     /* first positional; NULL if none */
-	size_t dest_pos;       /* events recorded before the destination */
-	char **positionals;    /* every positional after the destination */
+	char *destination; /* first positional; NULL if none */
+	size_t dest_pos; /* events recorded before the destination */
+	char **positionals; /* every positional after the destination */
 	size_t num_positionals;
-	char **lint_targets;   /* --lint: all positionals */
+	char **lint_targets; /* --lint: all positionals */
 	size_t num_lint_targets;
 	struct args_event *events;
 	size_t num_events;
-	int jump_given;        /* -J seen (only one allowed, as in ssh) */
-	char *error;           /* set when parsing failed; one line, no newline */
+	int jump_given; /* -J seen (only one allowed, as in ssh) */
+	char *error; /* set when parsing failed; one line, no newline */
 };
 
 /*

@@ -154,10 +154,10 @@ diag_format_ssh(const struct diag *d, char *buf, size_t len)
 	if (d->style == DIAG_STYLE_BARE || d->line <= 0)
 		return snprintf(buf, len, "%s", d->message);
 	if (d->style == DIAG_STYLE_COLON)
-		return snprintf(buf, len, "%s: line %d: %s", d->file, d->line,
-		    d->message);
-	return snprintf(buf, len, "%s line %d: %s", d->file, d->line,
-	    d->message);
+		return snprintf(
+		    buf, len, "%s: line %d: %s", d->file, d->line, d->message);
+	return snprintf(
+	    buf, len, "%s line %d: %s", d->file, d->line, d->message);
 }
 
 int

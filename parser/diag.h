@@ -14,9 +14,9 @@
 #include <stddef.h>
 
 enum diag_severity {
-	DIAG_ERROR = 0,   /* ssh would refuse the config */
+	DIAG_ERROR = 0, /* ssh would refuse the config */
 	DIAG_WARNING = 1, /* parses, but probably wrong or dangerous */
-	DIAG_INFO = 2,    /* worth knowing */
+	DIAG_INFO = 2, /* worth knowing */
 };
 
 /*
@@ -25,24 +25,24 @@ enum diag_severity {
  * unknown keywords; some messages carry no location at all.
  */
 enum diag_style {
-	DIAG_STYLE_LINE = 0,  /* "file line N: msg" */
+	DIAG_STYLE_LINE = 0, /* "file line N: msg" */
 	DIAG_STYLE_COLON = 1, /* "file: line N: msg" */
-	DIAG_STYLE_BARE = 2,  /* "msg" */
+	DIAG_STYLE_BARE = 2, /* "msg" */
 };
 
 struct diag {
 	char *file; /* display name, never NULL ("command-line" for -o) */
-	int line;   /* 1-based; 0 when not tied to a line */
+	int line; /* 1-based; 0 when not tied to a line */
 	int column; /* 1-based; 0 when unknown */
 	enum diag_severity severity;
 	enum diag_style style;
-	int fatal;     /* ssh stops immediately (vs. counts and goes on) */
-	int plain;     /* 0: an ssh log line, ends "\r\n"; 1: ssh wrote it
+	int fatal; /* ssh stops immediately (vs. counts and goes on) */
+	int plain; /* 0: an ssh log line, ends "\r\n"; 1: ssh wrote it
 			  with fprintf, ends "\n"; 2: raw bytes another
 			  program wrote (Match exec stderr), printed as is */
-	char *rule;    /* short id, e.g. "bad-port"; never NULL */
+	char *rule; /* short id, e.g. "bad-port"; never NULL */
 	char *message; /* ssh-compatible text, no location prefix */
-	char *hint;    /* what to do about it, or NULL */
+	char *hint; /* what to do about it, or NULL */
 };
 
 struct diag_list {

@@ -139,17 +139,18 @@ enum opt_id {
 /* Where a value came from. */
 enum origin_kind {
 	ORIGIN_UNSET = 0,
-	ORIGIN_DEFAULT,      /* filled by options_fill_defaults() */
+	ORIGIN_DEFAULT, /* filled by options_fill_defaults() */
 	ORIGIN_COMMAND_LINE, /* -o, -p, -l, -i, -L, user@host, ... */
-	ORIGIN_FILE,         /* a config file line */
-	ORIGIN_DERIVED,      /* computed from other options (e.g. -J chain) */
+	ORIGIN_FILE, /* a config file line */
+	ORIGIN_DERIVED, /* computed from other options (e.g. -J chain) */
 };
 
 struct origin {
 	enum origin_kind kind;
 	const char *file; /* interned in struct options' string pool; or NULL */
 	int line;
-	const char *flag; /* for ORIGIN_COMMAND_LINE: "-p", "-o", ...; or NULL */
+	const char
+	    *flag; /* for ORIGIN_COMMAND_LINE: "-p", "-o", ...; or NULL */
 };
 
 /* StrictHostKeyChecking values (ssh's SSH_STRICT_HOSTKEY_*). */
@@ -164,8 +165,8 @@ enum address_family_opt { AF_OPT_ANY = 0, AF_OPT_INET = 1, AF_OPT_INET6 = 2 };
 
 /* A forward, as parsed (before runtime defaulting of bind addresses). */
 enum fwd_kind {
-	FWD_LOCAL = 0,   /* LocalForward / -L */
-	FWD_REMOTE = 1,  /* RemoteForward / -R with a target */
+	FWD_LOCAL = 0, /* LocalForward / -L */
+	FWD_REMOTE = 1, /* RemoteForward / -R with a target */
 	FWD_DYNAMIC = 2, /* DynamicForward / -D: local SOCKS server */
 	FWD_REMOTE_DYNAMIC = 3, /* RemoteForward / -R with one argument */
 };
@@ -175,7 +176,7 @@ enum fwd_kind {
 struct fwd {
 	enum fwd_kind kind;
 	char *listen_host; /* NULL = not given; "" and "*" kept as given */
-	int listen_port;   /* 0 allowed for remote (server allocates) */
+	int listen_port; /* 0 allowed for remote (server allocates) */
 	char *listen_path; /* Unix socket listener, or NULL */
 	char *connect_host; /* NULL for Unix target; "socks" for dynamic */
 	int connect_port;
@@ -184,7 +185,7 @@ struct fwd {
 };
 
 struct ident {
-	char *path;       /* raw, as written (tilde/% expanded at use) */
+	char *path; /* raw, as written (tilde/% expanded at use) */
 	int userprovided; /* ssh's tag: 1 = -i, 2 = user config, 0 = system */
 	struct origin origin;
 };
@@ -199,29 +200,29 @@ struct options {
 	char *host_arg;
 
 	/* Scalars: ints are OPT_UNSET until set, strings NULL. */
-	int add_keys_to_agent;      /* 0 no, 1 yes, 2 ask, 3 confirm */
+	int add_keys_to_agent; /* 0 no, 1 yes, 2 ask, 3 confirm */
 	int add_keys_to_agent_lifespan;
-	int address_family;         /* enum address_family_opt */
+	int address_family; /* enum address_family_opt */
 	int batch_mode;
 	char *bind_address;
 	char *bind_interface;
 	int canonicalize_fallback_local;
-	int canonicalize_hostname;  /* 0 no, 1 yes, 2 always */
+	int canonicalize_hostname; /* 0 no, 1 yes, 2 always */
 	int canonicalize_max_dots;
 	int check_host_ip;
 	int clear_forwardings;
 	int compression;
 	int connection_attempts;
-	int connection_timeout;     /* seconds; OPT_UNSET = none */
-	int control_master;         /* 0 no, 1 yes, 2 ask, 3 auto, 4 autoask */
-	char *control_path;         /* expanded after resolve */
-	int control_persist;        /* 0 no, 1 yes */
+	int connection_timeout; /* seconds; OPT_UNSET = none */
+	int control_master; /* 0 no, 1 yes, 2 ask, 3 auto, 4 autoask */
+	char *control_path; /* expanded after resolve */
+	int control_persist; /* 0 no, 1 yes */
 	int control_persist_timeout;
 	int enable_escape_commandline;
 	int enable_ssh_keysign;
-	int escape_char;            /* byte, or -2 for none */
+	int escape_char; /* byte, or -2 for none */
 	int exit_on_forward_failure;
-	int fingerprint_hash;       /* SSH_DIGEST_* as in ssh: 0 md5,1 sha1,2 sha256,3 sha384,4 sha512 */
+	int fingerprint_hash; /* SSH_DIGEST_* as in ssh: 0 md5,1 sha1,2 sha256,3 sha384,4 sha512 */
 	int fork_after_authentication;
 	int forward_agent;
 	char *forward_agent_sock_path;
@@ -240,7 +241,7 @@ struct options {
 	int hash_known_hosts;
 	int hostbased_authentication;
 	char *host_key_alias;
-	char *hostname;             /* final, after canonicalisation */
+	char *hostname; /* final, after canonicalisation */
 	int identities_only;
 	char *identity_agent;
 	char *ignored_unknown;
@@ -250,7 +251,7 @@ struct options {
 	char *kbd_interactive_devices;
 	char *known_hosts_command;
 	char *local_command;
-	int log_level;              /* SYSLOG_LEVEL_* as in ssh: QUIET 0 .. DEBUG3 7 */
+	int log_level; /* SYSLOG_LEVEL_* as in ssh: QUIET 0 .. DEBUG3 7 */
 	int log_facility;
 	int no_host_authentication_for_localhost;
 	int number_of_password_prompts;
@@ -261,17 +262,17 @@ struct options {
 	char *preferred_authentications;
 	char *proxy_command;
 	int proxy_use_fdpass;
-	int pubkey_authentication;  /* 0 no, 1 unbound, 2 host-bound, 3 all */
-	long long rekey_limit;      /* bytes; OPT_UNSET until set */
+	int pubkey_authentication; /* 0 no, 1 unbound, 2 host-bound, 3 all */
+	long long rekey_limit; /* bytes; OPT_UNSET until set */
 	int rekey_interval;
 	char *remote_command;
-	int request_tty;            /* 0 no, 1 yes, 2 force, 3 auto */
+	int request_tty; /* 0 no, 1 yes, 2 force, 3 auto */
 	int required_rsa_size;
 	char *revoked_host_keys;
 	char *sk_provider;
 	int server_alive_count_max;
 	int server_alive_interval;
-	int session_type;           /* 0 none, 1 subsystem, 2 default */
+	int session_type; /* 0 none, 1 subsystem, 2 default */
 	int stdin_null;
 	int stream_local_bind_mask; /* octal mode */
 	int stream_local_bind_unlink;
@@ -280,7 +281,7 @@ struct options {
 	int tun_open;
 	int tun_local;
 	int tun_remote;
-	int update_hostkeys;        /* 0 no, 1 yes, 2 ask */
+	int update_hostkeys; /* 0 no, 1 yes, 2 ask */
 	char *user;
 	int verify_host_key_dns;
 	int visual_host_key;
@@ -297,9 +298,9 @@ struct options {
 
 	/* ProxyJump, split as ssh does: the last hop plus the raw rest. */
 	char *jump_user;
-	char *jump_host;   /* "none" marker while parsing; NULL after fill */
+	char *jump_host; /* "none" marker while parsing; NULL after fill */
 	int jump_port;
-	char *jump_extra;  /* everything before the last comma, raw */
+	char *jump_extra; /* everything before the last comma, raw */
 
 	/* Lists. */
 	struct strlist system_hostfiles;
@@ -328,11 +329,11 @@ struct options {
 	struct origin origin[OPT_COUNT];
 
 	/* Set by config_resolve (additions to the original contract). */
-	int cmdline_log_level;    /* -q/-v/-o LogLevel: what ssh logs with
+	int cmdline_log_level; /* -q/-v/-o LogLevel: what ssh logs with
 				     while parsing; OPT_UNSET = INFO */
-	size_t log_init_index;    /* diagnostics before this index were
+	size_t log_init_index; /* diagnostics before this index were
 				     printed before ssh's log_init */
-	size_t log_reinit_index;  /* from this index on, ssh logged with the
+	size_t log_reinit_index; /* from this index on, ssh logged with the
 				     final LogLevel */
 	char *stdio_forward_host; /* -W host, or NULL */
 	int stdio_forward_port;
@@ -350,8 +351,8 @@ struct options {
  * names it as ssh does, e.g. "kex_algorithms", and, like ssh, the rest of
  * the pass -- later lists, "none" clearing -- is skipped); -2 on OOM.
  */
-int options_fill_defaults(struct options *o, int stdio_forward,
-    const char **failed);
+int options_fill_defaults(
+    struct options *o, int stdio_forward, const char **failed);
 
 /* ClearAllForwardings: drop every forward and reset Tunnel to no. */
 void options_clear_forwardings(struct options *o);
