@@ -5,7 +5,7 @@
  * launcher/ runs. Exit statuses follow ssh: 255 for usage and configuration
  * errors.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

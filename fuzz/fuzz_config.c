@@ -12,7 +12,7 @@
  * run over fuzz/corpus/ (new inputs go to a temporary directory, never into
  * the source tree). With arguments it is plain libFuzzer.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <dirent.h>
 #include <stddef.h>

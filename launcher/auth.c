@@ -1,7 +1,7 @@
 /*
  * auth: drive libssh's nonblocking user authentication for one hop.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <fcntl.h>

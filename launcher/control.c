@@ -1,7 +1,7 @@
 /*
  * control: the ControlPath socket of a running sshfwd, and the -O client.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <fcntl.h>

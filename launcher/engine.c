@@ -1,7 +1,7 @@
 /*
  * engine: one iteration of the launcher, and hop/forward lifecycle hooks.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * SSH handshake, host key check and authentication, then serve global
  * requests one at a time.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <fcntl.h>

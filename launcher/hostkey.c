@@ -2,7 +2,7 @@
  * hostkey: known_hosts lookup with file:line reporting and
  * StrictHostKeyChecking, in OpenSSH's words.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * launch: set up the engine for a plan, run the loop, shut down cleanly.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <fcntl.h>

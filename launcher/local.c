@@ -1,7 +1,7 @@
 /*
  * local: bind and accept for LocalForward and DynamicForward.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * log: ssh-style messages to stderr or the -E file, with a level threshold.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * loop: epoll watchers and a sorted timer list.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <stddef.h>

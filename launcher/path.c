@@ -1,7 +1,7 @@
 /*
  * path: expand ~ and %-tokens the way ssh does for file names.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <pwd.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * pump: move bytes between a local fd and a channel, with backpressure and
  * half-close both ways (see pump.h for the rules).
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <fcntl.h>

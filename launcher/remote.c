@@ -1,7 +1,7 @@
 /*
  * remote: request remote listeners and accept what arrives on them.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * rxbuf: read-ahead for the SSH transport fds (see rxbuf.h).
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -6,7 +6,7 @@
  * supported; SOCKS4: 91) before the connection is closed, never a crash or
  * a stall. Sizes are bounded by SOCKS_BUF_MAX.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

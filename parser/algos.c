@@ -2,7 +2,7 @@
  * algos: algorithm lists of OpenSSH 9.2p1 Debian as built here, taken from
  * `ssh -Q cipher|mac|kex|key-sig|sig` and the -G defaults.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

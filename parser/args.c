@@ -6,7 +6,7 @@
  * change the configuration are recorded as events in order; the rest (modes,
  * logging, forking) are plain fields.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <getopt.h>
 #include <stdarg.h>

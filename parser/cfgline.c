@@ -6,7 +6,7 @@
  * still unset. Messages keep ssh's wording and its two location styles;
  * the "%.200s" file-name truncation of most handlers is reproduced.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <sys/stat.h>
 #include <sys/types.h>

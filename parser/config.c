@@ -7,7 +7,7 @@
  * Everything ssh would print goes into the diagnostics list; a fatal()
  * of ssh becomes a diagnostic with fatal set and a -1 return.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>

@@ -1,7 +1,7 @@
 /*
  * diag: collect diagnostics in a caller-owned list; format them on demand.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * dump: the -G output of resolved options, in ssh 9.2 Debian's order and
  * format (readconf.c dump_client_config), quirks included.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -5,7 +5,7 @@
  * literal percent; a `%` followed by an unknown key or by the end of the
  * string is an error, as in ssh.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <pwd.h>
 #include <stdio.h>

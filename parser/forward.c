@@ -5,7 +5,7 @@
  * brackets a backslash escapes the next byte; a `/` anywhere in a field
  * makes it a path. The field count and path flags pick the form.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
  * and the optional `=` after the keyword behave as in ssh: a quoted alias or
  * a commented-out Include comes out right.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /*
  * jump: host specifications of ProxyJump, -J and the destination.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <ctype.h>
 #include <stdio.h>

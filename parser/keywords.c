@@ -3,7 +3,7 @@
  * gssapi and keepalive patches), so that "first row with an id" gives
  * the name ssh prints.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <pthread.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
  * corners (one `=` only, an unmatched `"` in the keyword dropping the
  * line, backslash escapes recognised only for some characters).
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdlib.h>
 #include <string.h>

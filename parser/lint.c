@@ -14,7 +14,7 @@
  * of index. Finally ssh's own errors are collected through config_resolve,
  * suppression comments are applied and the findings are sorted.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <sys/stat.h>
 #include <sys/types.h>

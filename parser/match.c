@@ -5,7 +5,7 @@
  * O(len(s) * len(pattern)) even for hostile patterns like `*a*a*a*b`,
  * while accepting exactly what OpenSSH's recursive match_pattern accepts.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * the defaults pass (readconf.c fill_default_options, Debian build).
  * Parsing lives in cfgline.c and keywords.c; the dump in dump.c.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * (direct TCP) or with a ProxyCommand. Nothing here touches the network:
  * the caller's config_env says no_dns.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

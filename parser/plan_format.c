@@ -6,7 +6,7 @@
  * through one escaper that also repairs bytes that are not UTF-8, so the
  * output is always valid JSON whatever a config file contains.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

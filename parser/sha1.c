@@ -1,7 +1,7 @@
 /*
  * sha1: FIPS 180-4 SHA-1, written from the specification.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * Unit tests for parser/args.c: ssh-style command-line parsing.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * Unit tests for parser/config.c, cfgline.c, keywords.c, dump.c: resolve
  * configs from memory with a fixed environment (no files, no DNS).
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdlib.h>

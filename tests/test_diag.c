@@ -1,7 +1,7 @@
 /*
  * Unit tests for parser/diag.c: collecting and formatting diagnostics.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdlib.h>

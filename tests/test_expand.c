@@ -1,7 +1,7 @@
 /*
  * Unit tests for parser/expand.c and parser/sha1.c.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * Unit tests for parser/forward.c and parser/jump.c.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdlib.h>

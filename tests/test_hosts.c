@@ -2,7 +2,7 @@
  * Unit tests for parser/hosts.c: the Host aliases of a config tree, with
  * Include anchored as ssh anchors it.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdarg.h>

@@ -8,7 +8,7 @@
  * half-close, -R 0 port reporting, SOCKS via curl, failure paths. Spawned
  * processes die with the test (PR_SET_PDEATHSIG) and are killed at exit.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <arpa/inet.h>
 #include <check.h>

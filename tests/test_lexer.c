@@ -1,7 +1,7 @@
 /*
  * Unit tests for parser/lexer.c: strdelim and argv_split as ssh has them.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * Unit tests for parser/lint.c: the rule engine, run on configs held in
  * memory (no file-system checks, no config_resolve), and its helpers.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdlib.h>

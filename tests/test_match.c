@@ -1,7 +1,7 @@
 /*
  * Unit tests for parser/match.c and parser/algos.c list assembly.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdlib.h>

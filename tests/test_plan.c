@@ -3,7 +3,7 @@
  * ssh's nested `ssh -W` builds it, forward normalisation, and formatting.
  * Every config is parsed from memory (config_request.config_buffer).
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <check.h>
 #include <stdio.h>
