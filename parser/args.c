@@ -17,8 +17,10 @@
 #include "parser/args.h"
 
 /* Flags that take an argument and feed the configuration, in ssh order. */
-#define ARGS_SHORTOPTS \
-	"+:46AaCfgGKkMNnqsTtVvXxYyb:B:c:D:e:E:F:i:I:J:l:L:m:o:O:p:R:S:w:W:"
+/* One line: tests/man.sh and tests/completion.sh read it from here. */
+/* clang-format off */
+#define ARGS_SHORTOPTS "+:46AaCfgGKkMNnqsTtVvXxYyb:B:c:D:e:E:F:i:I:J:l:L:m:o:O:p:R:S:w:W:"
+/* clang-format on */
 
 enum {
 	ARGS_LONG_HELP = 256,
