@@ -82,30 +82,21 @@ cfgline_diag(struct cfg *c, const char *file, int line, int trunc,
 void
 cfgline_fatal(struct cfg *c, const char *rule, const char *fmt, ...)
 {
-	char *msg = NULL;
 	va_list ap;
 	struct diag *d;
-	int n;
+	int r;
 
 	c->fatal = 1;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	r = diag_addv(c->dl, c->file != NULL ? c->file : "", c->line, 0,
+	    DIAG_ERROR, rule, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (msg = malloc((size_t)n + 1)) == NULL) {
-		c->oom = 1;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	if (diag_add(c->dl, c->file != NULL ? c->file : "", c->line, 0,
-	        DIAG_ERROR, rule, "%s", msg) != 0)
+	if (r != 0)
 		c->oom = 1;
 	else if ((d = diag_last(c->dl)) != NULL) {
 		d->style = DIAG_STYLE_BARE;
 		d->fatal = 1;
 	}
-	free(msg);
 }
 
 #define E_LINE(trunc, rule, ...) \
