@@ -20,10 +20,7 @@
 #include "parser/lint.h"
 #include "parser/plan.h"
 #include "parser/plan_format.h"
-#include "launcher/control.h"
-#include "launcher/launch.h"
-
-#define MAIN_EXIT_USAGE 255
+#include "main.h"
 
 /*
  * --dry-run: build the plan (no network, no DNS; Match exec still runs as
@@ -178,131 +175,6 @@ main_dump(const struct args *a)
 	return r == 0 ? 0 : MAIN_EXIT_USAGE;
 }
 
-/*
- * -O: resolve the config for the destination (ControlPath, -S), then send
- * the verb to the running sshfwd (doc/control.md). forward / cancel send
- * each -L / -R / -D of the command line as one request.
- */
-static int
-main_control(const struct args *a)
-{
-	struct config_env env;
-	struct config_request req;
-	struct options o;
-	struct diag_list dl;
-	const char *verb = a->control_command;
-	char *path = NULL;
-	size_t i;
-	int r, ret = 255, sent = 0;
-
-	if (config_env_from_process(&env) != 0) {
-		fprintf(stderr, "No user exists for uid %lu\r\n",
-		    (unsigned long)getuid());
-		return MAIN_EXIT_USAGE;
-	}
-	memset(&req, 0, sizeof(req));
-	req.destination = a->destination;
-	req.config_file = a->config_file;
-	req.events = a->events;
-	req.num_events = a->num_events;
-	req.dest_pos_set = a->destination != NULL;
-	req.dest_pos = a->dest_pos;
-	diag_list_init(&dl);
-	r = config_resolve(&req, &env, &o, &dl);
-	if (r == 0 && o.control_path != NULL &&
-	    strcmp(o.control_path, "none") != 0)
-		path = strdup(o.control_path);
-	options_free(&o);
-	diag_list_free(&dl);
-	config_env_free(&env);
-	if (r != 0) {
-		fprintf(stderr, "sshfwd: cannot resolve the configuration\n");
-		return 255;
-	}
-	if (path == NULL) {
-		fprintf(
-		    stderr, "No ControlPath specified for \"-O\" command\n");
-		return 255;
-	}
-	if (strcmp(verb, "check") == 0 || strcmp(verb, "exit") == 0)
-		ret = control_client(path, verb, NULL);
-	else if (strcmp(verb, "status") == 0)
-		ret = control_client(
-		    path, a->json ? "status-json" : "status", NULL);
-	else if (strcmp(verb, "forward") == 0 || strcmp(verb, "cancel") == 0) {
-		ret = 0;
-		for (i = 0; i < a->num_events && ret == 0; i++) {
-			char arg[2048];
-			int f = a->events[i].flag;
-
-			if (f != 'L' && f != 'R' && f != 'D')
-				continue;
-			snprintf(arg, sizeof(arg), "%c %s", f,
-			    a->events[i].value != NULL ? a->events[i].value
-			                               : "");
-			ret = control_client(path, verb, arg);
-			sent++;
-		}
-		if (sent == 0) {
-			fprintf(stderr, "No forward specified for \"-O %s\"\n",
-			    verb);
-			ret = 255;
-		}
-	} else {
-		fprintf(stderr, "Unsupported -O command \"%s\"\n", verb);
-		ret = 255;
-	}
-	free(path);
-	return ret;
-}
-
-/* Forwarding mode: build the hop chain and run it. */
-static int
-main_connect(const struct args *a)
-{
-	struct config_env env;
-	struct launch_opts lo;
-	struct diag_list dl;
-	struct plan p;
-	char line[8192];
-	size_t i;
-	int r, lvl;
-
-	if (config_env_from_process(&env) != 0) {
-		fprintf(stderr, "No user exists for uid %lu\r\n",
-		    (unsigned long)getuid());
-		return MAIN_EXIT_USAGE;
-	}
-	memset(&p, 0, sizeof(p));
-	diag_list_init(&dl);
-	r = plan_build(a, &env, &p, &dl);
-	lvl =
-	    p.num_hops > 0 ? config_log_level(&p.hops[p.num_hops - 1].opts) : 3;
-	for (i = 0; i < dl.n; i++) {
-		if (!config_diag_visible(&dl.v[i], lvl))
-			continue;
-		diag_format_ssh(&dl.v[i], line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
-	}
-	diag_list_free(&dl);
-	if (r == 0) {
-		launch_opts_init(&lo);
-		lo.verbose = a->verbose;
-		lo.quiet = a->quiet;
-		lo.log_file = a->log_file;
-		lo.fork = a->fork;
-		lo.reconnect = a->reconnect;
-		r = launch_run(&p, &lo);
-	} else {
-		if (r == -2)
-			fprintf(stderr, "sshfwd: out of memory\n");
-		r = MAIN_EXIT_USAGE;
-	}
-	plan_free(&p);
-	config_env_free(&env);
-	return r;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -378,11 +250,9 @@ main(int argc, char **argv)
 	case ARGS_MODE_DRY_RUN:
 		ret = main_dry_run(&a);
 		break;
-	case ARGS_MODE_CONTROL:
-		ret = main_control(&a);
-		break;
 	default:
-		ret = main_connect(&a);
+		/* -O and forwarding need libssh: see main_run() */
+		ret = main_run(&a, argv);
 		break;
 	}
 out:
