@@ -21,6 +21,7 @@
 
 #include "launcher/agent.h"
 #include "launcher/log.h"
+#include "parser/base64.h"
 
 #define AG_FAILURE 5
 #define AG_REQUEST_IDENTITIES 11
@@ -48,73 +49,6 @@ struct agent {
 	struct agent_blob show, sign;
 	char *show_comment;
 };
-
-static const char agent_b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Base64 of len bytes, malloc'd; libssh imports and exports keys only so. */
-static char *
-agent_b64_encode(const unsigned char *p, size_t len)
-{
-	char *out = malloc((len + 2) / 3 * 4 + 1), *o;
-	size_t i;
-	uint32_t v;
-
-	if (out == NULL)
-		return NULL;
-	o = out;
-	for (i = 0; i < len; i += 3) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < len)
-			v |= p[i + 2];
-		*o++ = agent_b64[(v >> 18) & 63];
-		*o++ = agent_b64[(v >> 12) & 63];
-		*o++ = i + 1 < len ? agent_b64[(v >> 6) & 63] : '=';
-		*o++ = i + 2 < len ? agent_b64[v & 63] : '=';
-	}
-	*o = '\0';
-	return out;
-}
-
-static int
-agent_b64_value(char c)
-{
-	const char *q = strchr(agent_b64, c);
-
-	return c != '\0' && q != NULL ? (int)(q - agent_b64) : -1;
-}
-
-/* Decode s into a malloc'd blob. 0, -1 on bad input, -2 out of memory. */
-static int
-agent_b64_decode(const char *s, struct agent_blob *b)
-{
-	size_t n = strlen(s), i, o = 0;
-	uint32_t v = 0;
-	int bits = 0, d;
-
-	b->p = malloc(n / 4 * 3 + 3);
-	b->len = 0;
-	if (b->p == NULL)
-		return -2;
-	for (i = 0; i < n && s[i] != '='; i++) {
-		d = agent_b64_value(s[i]);
-		if (d < 0) {
-			free(b->p);
-			b->p = NULL;
-			return -1;
-		}
-		v = (v << 6) | (uint32_t)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			b->p[o++] = (unsigned char)(v >> bits);
-		}
-	}
-	b->len = o;
-	return 0;
-}
 
 static void
 agent_put_u32(unsigned char *p, uint32_t v)
@@ -240,7 +174,7 @@ agent_import(const unsigned char *blob, size_t len)
 	t = ssh_key_type_from_name(type);
 	if (t == SSH_KEYTYPE_UNKNOWN)
 		return NULL;
-	b64 = agent_b64_encode(blob, len);
+	b64 = base64_encode(blob, len);
 	if (b64 == NULL)
 		return NULL;
 	if (strstr(type, "-cert-v01@openssh.com") != NULL)
@@ -533,7 +467,7 @@ agent_key_blob(ssh_key key, struct agent_blob *b)
 	b->len = 0;
 	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK)
 		return -1;
-	rc = agent_b64_decode(b64, b);
+	rc = base64_decode(b64, &b->p, &b->len);
 	ssh_string_free_char(b64);
 	return rc;
 }

@@ -2,14 +2,18 @@
  * auth: user authentication of one hop, as ssh would try it.
  *
  * PreferredAuthentications order (default: publickey, keyboard-interactive,
- * password; gssapi and hostbased are not available). publickey tries the
- * agent (SSH_AUTH_SOCK or IdentityAgent; skipped with IdentitiesOnly, since
- * libssh 0.10 cannot restrict the agent to chosen keys) and then every
- * IdentityFile: the public half is offered first, the private key is loaded
- * (asking for its passphrase on the terminal) only when the server accepts
- * it. keyboard-interactive and password prompt on the terminal. BatchMode
- * never prompts. Everything runs nonblocking: auth_step() is called again
- * after each pump until it stops returning AUTH_AGAIN.
+ * password; gssapi and hostbased are not available). publickey offers keys
+ * in ssh's order (sshconnect2.c pubkey_prepare): CertificateFiles; the
+ * agent's keys (SSH_AUTH_SOCK or IdentityAgent), those matching an
+ * IdentityFile or its <file>-cert.pub first in the agent's order, the
+ * others only without IdentitiesOnly; then the identity files the agent
+ * lacks. Agent keys go through a relay (agent.h) that shows libssh one key
+ * at a time. A file key's public half is offered first; the private key is
+ * loaded (asking for its passphrase on the terminal) only when the server
+ * accepts it, and a certificate is signed by the agent or file key it
+ * certifies. keyboard-interactive and password prompt on the terminal.
+ * BatchMode never prompts. Everything runs nonblocking: auth_step() is
+ * called again after each pump until it stops returning AUTH_AGAIN.
  */
 #ifndef SSHFWD_AUTH_H
 #define SSHFWD_AUTH_H

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,7 +20,9 @@
 #include "launcher/hostkey.h"
 #include "launcher/log.h"
 #include "launcher/path.h"
+#include "parser/base64.h"
 #include "parser/options.h"
+#include "parser/sha1.h"
 
 #define HOSTKEY_LINE_MAX 16384
 
@@ -233,18 +236,90 @@ hostkey_scan(
 	fclose(fp);
 }
 
+/* n random bytes for a hashed name's salt. 0 or -1. */
 static int
-hostkey_add(struct hop *h, const char *file, const char *name)
+hostkey_random(unsigned char *p, size_t n)
 {
-	char *entry = NULL, *dir, *slash;
+	ssize_t got;
+
+	while (n > 0) {
+		got = getrandom(p, n, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		p += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+/*
+ * The known_hosts line ssh writes for key under name: the name lower-cased,
+ * or with HashKnownHosts its hashed form |1|base64(salt)|base64(HMAC-SHA1
+ * keyed by the salt over the name), which only a lookup of that same name
+ * can match. malloc'd, NULL on failure.
+ */
+static char *
+hostkey_line(const struct options *o, const char *name, ssh_key key)
+{
+	unsigned char salt[SHA1_DIGEST_LEN], mac[SHA1_DIGEST_LEN];
+	char *b64 = NULL, *lname = NULL, *s64 = NULL, *m64 = NULL;
+	char *line = NULL, hashed[80];
+	const char *host, *type = ssh_key_type_to_char(ssh_key_type(key));
+	size_t i, n;
+
+	if (type == NULL || ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK)
+		goto out;
+	lname = strdup(name);
+	if (lname == NULL)
+		goto out;
+	for (i = 0; lname[i] != '\0'; i++)
+		lname[i] = (char)tolower((unsigned char)lname[i]);
+	if (o->hash_known_hosts == 1) {
+		if (hostkey_random(salt, sizeof(salt)) != 0)
+			goto out;
+		sha1_hmac(salt, sizeof(salt), lname, strlen(lname), mac);
+		s64 = base64_encode(salt, sizeof(salt));
+		m64 = base64_encode(mac, sizeof(mac));
+		if (s64 == NULL || m64 == NULL)
+			goto out;
+		/* 20 bytes each: 28 base64 characters. */
+		snprintf(hashed, sizeof(hashed), "|1|%s|%s", s64, m64);
+		lname[0] = '\0';
+	}
+	host = o->hash_known_hosts == 1 ? hashed : lname;
+	n = strlen(host) + strlen(type) + strlen(b64) + 3;
+	line = malloc(n + 1);
+	if (line != NULL &&
+	    snprintf(line, n + 1, "%s %s %s\n", host, type, b64) != (int)n) {
+		free(line);
+		line = NULL;
+	}
+out:
+	ssh_string_free_char(b64);
+	free(lname);
+	free(s64);
+	free(m64);
+	return line;
+}
+
+static int
+hostkey_add(struct hop *h, const char *file, const char *name, ssh_key key,
+    const char *type)
+{
+	char *entry, *dir, *slash;
 	int fd, rc = -1;
 	size_t len;
 
-	if (ssh_session_export_known_hosts_entry(h->s, &entry) != SSH_OK ||
-	    entry == NULL)
+	entry = hostkey_line(h->o, name, key);
+	if (entry == NULL) {
+		log_msg(LOG_ERROR,
+		    "Failed to add the host to the list of known hosts (%s): "
+		    "cannot encode the key",
+		    file);
 		return -1;
-	/* libssh writes its own host name form; ours is the same rule
-	 * (alias verbatim, [host]:port off 22). */
+	}
 	dir = strdup(file);
 	if (dir != NULL && (slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
@@ -260,15 +335,15 @@ hostkey_add(struct hop *h, const char *file, const char *name)
 	}
 	if (rc == 0)
 		log_msg(LOG_INFO,
-		    "Warning: Permanently added '%s' to the list of known "
+		    "Warning: Permanently added '%s' (%s) to the list of known "
 		    "hosts.",
-		    name);
+		    name, type);
 	else
 		log_msg(LOG_ERROR,
 		    "Failed to add the host to the list of "
 		    "known hosts (%s): %s",
 		    file, strerror(errno));
-	ssh_string_free_char(entry);
+	free(entry);
 	return rc;
 }
 
@@ -415,7 +490,7 @@ hostkey_verify(struct hop *h)
 		goto out;
 	}
 	if (nfiles > 0 && nu > 0)
-		(void)hostkey_add(h, files[0], name);
+		(void)hostkey_add(h, files[0], name, key, type);
 	r = 0;
 out:
 	free(f.file);

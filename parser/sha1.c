@@ -125,3 +125,33 @@ sha1_hex(const void *data, size_t len, char out[2 * SHA1_DIGEST_LEN + 1])
 	}
 	out[2 * SHA1_DIGEST_LEN] = '\0';
 }
+
+void
+sha1_hmac(const void *key, size_t klen, const void *msg, size_t mlen,
+    unsigned char out[SHA1_DIGEST_LEN])
+{
+	unsigned char k[64], pad[64], inner[SHA1_DIGEST_LEN];
+	struct sha1_ctx c;
+	size_t i;
+
+	/* A key longer than the block is replaced by its hash. */
+	memset(k, 0, sizeof(k));
+	if (klen > sizeof(k)) {
+		sha1_init(&c);
+		sha1_update(&c, key, klen);
+		sha1_final(&c, k);
+	} else if (klen > 0)
+		memcpy(k, key, klen);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x36;
+	sha1_init(&c);
+	sha1_update(&c, pad, sizeof(pad));
+	sha1_update(&c, msg, mlen);
+	sha1_final(&c, inner);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x5c;
+	sha1_init(&c);
+	sha1_update(&c, pad, sizeof(pad));
+	sha1_update(&c, inner, sizeof(inner));
+	sha1_final(&c, out);
+}

@@ -8,6 +8,9 @@
 #   - certificates: <file>-cert.pub next to the IdentityFile, CertificateFile
 #     elsewhere, and a certificate whose private key only the agent holds;
 #     the same key without its certificate is refused.
+#   - new known_hosts entries (StrictHostKeyChecking accept-new): hashed
+#     with HashKnownHosts yes, plain otherwise, [host]:port off port 22;
+#     ssh-keygen -F finds them and ssh itself accepts them.
 # CLIENT=ssh runs the same expectations against OpenSSH.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
@@ -51,14 +54,15 @@ topo_wait_unix "$AGENT_SOCK" 10 || fail "ssh-agent did not start"
 SSH_AUTH_SOCK=$AGENT_SOCK ssh-add -q "$D/keyB" "$D/keyA" 2>/dev/null ||
 	fail "ssh-add"
 
-# cfg NAME LINES...: a client config for host "t" (sshd on h1:2201).
+# cfg NAME LINES...: a client config for host "t" (sshd on h1:2201, or on
+# port $CFG_PORT).
 cfg() {
 	local name=$1 l
 	shift
 	{
 		echo "Host t"
 		echo "	HostName $H"
-		echo "	Port $PORT"
+		echo "	Port ${CFG_PORT:-$PORT}"
 		for l in "$@"; do echo "	$l"; done
 		echo "Host *"
 		echo "	User root"
@@ -127,4 +131,34 @@ cfg cert_agent "IdentityAgent $AGENT_SOCK" "IdentitiesOnly yes" \
 	"IdentityFile $D/onlypub/keyC" "CertificateFile $D/certs/C-cert.pub"
 works cert_agent
 
-pass "IdentitiesOnly with an agent and certificates ($CLIENT)"
+# learn NAME HASH PORT: accept-new writes one line to an empty known_hosts.
+learn() {
+	local name=$1 hash=$2 port=$3 kh=$D/kh_$1 want line key=$D/keyA
+	[ "$port" != 22 ] || key=$TOPO_KEY # what h1's port 22 authorizes
+	rm -f "$kh"
+	CFG_PORT=$port cfg "$name" "IdentityAgent none" "IdentitiesOnly yes" \
+		"IdentityFile $key" "UserKnownHostsFile $kh" \
+		"StrictHostKeyChecking accept-new" "HashKnownHosts $hash"
+	works "$name"
+	[ "$(wc -l <"$kh")" -eq 1 ] || fail "$name: expected one line in $kh: $(cat "$kh")"
+	line=$(cat "$kh")
+	want=$H
+	[ "$port" = 22 ] || want="[$H]:$port"
+	case $hash in
+	yes) [[ $line == "|1|"*"|"*" ssh-ed25519 "* ]] || fail "$name: not hashed: $line" ;;
+	no) [[ $line == "$want ssh-ed25519 "* ]] || fail "$name: not '$want ssh-ed25519 ...': $line" ;;
+	esac
+	[ "$(cut -d' ' -f2,3 <<<"$line")" = "$(cut -d' ' -f1,2 "$D/h1/ssh_host_ed25519_key.pub")" ] ||
+		fail "$name: the recorded key is not h1's"
+	ssh-keygen -F "$want" -f "$kh" | grep -q ssh-ed25519 ||
+		fail "$name: ssh-keygen -F $want does not find $line"
+	ssh -F "$D/cfg_$name" -o StrictHostKeyChecking=yes t true ||
+		fail "$name: ssh refuses the line it should accept: $line"
+	echo "ok $name: $line"
+}
+learn kh_hashed yes $PORT
+learn kh_plain no $PORT
+learn kh_hashed22 yes 22
+learn kh_plain22 no 22
+
+pass "IdentitiesOnly with an agent, certificates, hashed known_hosts ($CLIENT)"
