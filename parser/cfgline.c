@@ -1451,9 +1451,13 @@ cfgline_setenv_dup(const struct strlist *l, const char *arg)
 	return 0;
 }
 
-int
-cfgline_process(struct cfg *c, char *line, const char *filename, int linenum,
-    int *activep, int flags, int depth)
+/*
+ * cfgline_process for a line whose strlen() is len: the reader knows it,
+ * which saves two scans of every line (chop and argv_split's sizing).
+ */
+static int
+cfgline_process_n(struct cfg *c, char *line, size_t linelen,
+    const char *filename, int linenum, int *activep, int flags, int depth)
 {
 	struct options *o = c->o;
 	const struct keyword *kw;
@@ -1468,14 +1472,33 @@ cfgline_process(struct cfg *c, char *line, const char *filename, int linenum,
 		cmdline = 1;
 		activep = &cmdline;
 	}
-	if (strlen(line) == 0)
+	if (linelen == 0)
 		return 0;
-	lexer_chop(line);
+	linelen = lexer_chop_n(line, linelen);
 	str = line;
-	if ((keyword = lexer_strdelim(&str)) == NULL)
-		return 0;
-	if (*keyword == '\0')
+	if (*str == ' ' || *str == '\t') {
+		/*
+		 * Indented line: ssh's first strdelim returns "" after
+		 * skipping the whitespace run and one '=' with the whitespace
+		 * after it; skip them here and make the one call that yields
+		 * the keyword.
+		 */
+		while (
+		    *str == ' ' || *str == '\t' || *str == '\r' || *str == '\n')
+			str++;
+		if (*str == '=') {
+			str++;
+			while (*str == ' ' || *str == '\t' || *str == '\r' ||
+			    *str == '\n')
+				str++;
+		}
 		keyword = lexer_strdelim(&str);
+	} else {
+		if ((keyword = lexer_strdelim(&str)) == NULL)
+			return 0;
+		if (*keyword == '\0')
+			keyword = lexer_strdelim(&str);
+	}
 	if (keyword == NULL || !*keyword || *keyword == '\n' || *keyword == '#')
 		return 0;
 	kw = keywords_lookup_lower(keyword); /* lower-cases keyword */
@@ -1495,8 +1518,9 @@ cfgline_process(struct cfg *c, char *line, const char *filename, int linenum,
 		cfgline_diag(c, filename, linenum, 0, DIAG_STYLE_COLON,
 		    DIAG_ERROR, "bad-option", "Bad configuration option: %s",
 		    keyword);
-	r = lexer_argv_split_buf(
-	    str, argbuf, sizeof(argbuf), &oac, &oav); /* no malloc if short */
+	/* str lies inside the chopped line, so linelen bounds its length */
+	r = lexer_argv_split_n(str, linelen, argbuf, sizeof(argbuf), &oac,
+	    &oav); /* no malloc if short */
 	if (r == -2) {
 		c->oom = 1;
 		return -1;
@@ -2105,6 +2129,14 @@ out:
 }
 
 int
+cfgline_process(struct cfg *c, char *line, const char *filename, int linenum,
+    int *activep, int flags, int depth)
+{
+	return cfgline_process_n(
+	    c, line, strlen(line), filename, linenum, activep, flags, depth);
+}
+
+int
 cfgline_read(struct cfg *c, const char *filename, const char *buf,
     size_t buflen, int flags, int *activep, int depth)
 {
@@ -2113,7 +2145,7 @@ cfgline_read(struct cfg *c, const char *filename, const char *buf,
 	size_t n = 0, cap = 0, llen;
 	ssize_t got;
 	struct stat st;
-	int fd = -1, linenum = 0, bad = 0, oline = c->line;
+	int fd = -1, linenum = 0, bad = 0, oline = c->line, has_nul;
 
 	if (depth < 0 || depth > CFG_MAX_DEPTH) {
 		cfgline_fatal(c, "include-depth",
@@ -2201,6 +2233,11 @@ cfgline_read(struct cfg *c, const char *filename, const char *buf,
 		c->oom = 1;
 		return -1;
 	}
+	/*
+	 * A NUL byte ends its line early, as in ssh's C strings; one scan of
+	 * the file decides whether line lengths must be measured with strlen.
+	 */
+	has_nul = memchr(data, '\0', n) != NULL;
 	end = data + n;
 	line = data;
 	while (line < end) {
@@ -2230,8 +2267,9 @@ cfgline_read(struct cfg *c, const char *filename, const char *buf,
 			c->file = iname;
 			c->line = linenum;
 			c->flag = NULL;
-			if (cfgline_process(c, line, filename, linenum, activep,
-			        flags, depth) != 0)
+			if (cfgline_process_n(c, line,
+			        has_nul ? strlen(line) : llen, filename,
+			        linenum, activep, flags, depth) != 0)
 				bad++;
 			line[llen] = saved;
 		}

@@ -165,7 +165,8 @@ forward_parse_err(const char *spec, enum fwd_kind kind, struct fwd *fwd,
     char *errbuf, size_t errlen)
 {
 	struct forward_field a[4];
-	char *p = NULL, *cp;
+	char *p = NULL, *cp, stackbuf[256];
+	size_t n;
 	int i, r, missing, dynamic, remote, oom = 0;
 
 	memset(fwd, 0, sizeof(*fwd));
@@ -175,11 +176,23 @@ forward_parse_err(const char *spec, enum fwd_kind kind, struct fwd *fwd,
 
 	if (errlen > 0)
 		errbuf[0] = '\0';
-	r = expand_string(spec, 0, 1, NULL, 0, &p, errbuf, errlen, &missing);
-	if (r == -2)
-		return -2;
-	if (r != 0)
-		return 0;
+	/*
+	 * ssh runs dollar_expand over the spec. Most specs have no '$': a
+	 * stack copy then does, which keeps inactive LocalForward lines of a
+	 * large config off the allocator.
+	 */
+	n = strlen(spec);
+	if (n < sizeof(stackbuf) && memchr(spec, '$', n) == NULL) {
+		memcpy(stackbuf, spec, n + 1);
+		p = stackbuf;
+	} else {
+		r = expand_string(
+		    spec, 0, 1, NULL, 0, &p, errbuf, errlen, &missing);
+		if (r == -2)
+			return -2;
+		if (r != 0)
+			return 0;
+	}
 	cp = p;
 	while (isspace((unsigned char)*cp))
 		cp++;
@@ -246,7 +259,8 @@ forward_parse_err(const char *spec, enum fwd_kind kind, struct fwd *fwd,
 		i = 0;
 	}
 #undef FWD_DUP
-	free(p);
+	if (p != stackbuf)
+		free(p);
 	if (oom) {
 		forward_free(fwd);
 		return -2;

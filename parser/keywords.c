@@ -271,6 +271,22 @@ keywords_hash_build(void)
 	}
 }
 
+/*
+ * Keywords are short: a byte loop the compiler inlines beats a call to
+ * strcmp on every line of a config.
+ */
+static inline int
+keywords_equal(const char *a, const char *b)
+{
+	while (*a == *b) {
+		if (*a == '\0')
+			return 1;
+		a++;
+		b++;
+	}
+	return 0;
+}
+
 static const struct keyword *
 keywords_probe(const char *name, unsigned int h)
 {
@@ -280,7 +296,7 @@ keywords_probe(const char *name, unsigned int h)
 	h &= KW_HASH_SIZE - 1;
 	while (kw_hash[h] != 0) {
 		k = &keywords[kw_hash[h] - 1];
-		if (k->name[0] == name[0] && strcmp(k->name, name) == 0)
+		if (keywords_equal(k->name, name))
 			return k;
 		h = (h + 1) & (KW_HASH_SIZE - 1);
 	}

@@ -113,18 +113,24 @@ int
 lexer_argv_split_buf(
     const char *s, char **buf, size_t bufsz, int *argcp, char ***argvp)
 {
+	return lexer_argv_split_n(s, strlen(s), buf, bufsz, argcp, argvp);
+}
+
+int
+lexer_argv_split_n(const char *s, size_t len, char **buf, size_t bufsz,
+    int *argcp, char ***argvp)
+{
 	char **argv, *arg, *store;
 	int argc = 0, quote;
-	size_t i, j, len, maxargs, need;
+	size_t i, j, maxargs, need;
 
 	*argvp = NULL;
 	*argcp = 0;
 	/*
 	 * Every argument takes at least one input byte and, unless it ends
 	 * the string, the separator after it; its copy is never longer than
-	 * its input, plus a NUL.
+	 * its input, plus a NUL. len bounds strlen(s), so the sizes hold.
 	 */
-	len = strlen(s);
 	maxargs = len / 2 + 1;
 	if (maxargs > LEXER_MAX_ARGS + 1)
 		maxargs = LEXER_MAX_ARGS + 1;
@@ -193,10 +199,14 @@ lexer_argv_split_buf(
 void
 lexer_chop(char *line)
 {
-	size_t len;
+	(void)lexer_chop_n(line, strlen(line));
+}
 
-	if ((len = strlen(line)) == 0)
-		return;
+size_t
+lexer_chop_n(char *line, size_t len)
+{
+	if (len == 0)
+		return 0;
 	for (len--; len > 0; len--) {
 		switch (line[len]) {
 		case ' ':
@@ -209,6 +219,7 @@ lexer_chop(char *line)
 		}
 		break;
 	}
+	return len + 1;
 }
 
 void

@@ -40,9 +40,19 @@ void lexer_argv_free(char **av, int ac);
 int lexer_argv_split_buf(
     const char *s, char **buf, size_t bufsz, int *argcp, char ***argvp);
 
+/*
+ * The same for a caller that knows maxlen >= strlen(s) (the length of the
+ * line s points into): sizes the result from it instead of scanning s.
+ */
+int lexer_argv_split_n(const char *s, size_t maxlen, char **buf, size_t bufsz,
+    int *argcp, char ***argvp);
+
 /* Strip ssh's trailing whitespace set (" \t\r\n\f") from line, never
  * removing the first byte. */
 void lexer_chop(char *line);
+
+/* The same for a line of known length len; returns the new length. */
+size_t lexer_chop_n(char *line, size_t len);
 
 /* Lower-case s in place (ASCII). */
 void lexer_lowercase(char *s);

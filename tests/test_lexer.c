@@ -152,6 +152,35 @@ START_TEST(test_lexer_chop_keeps_first_byte)
 }
 END_TEST
 
+START_TEST(test_lexer_chop_n_returns_new_length)
+{
+	char a[] = "Port 22 \t\r\n", b[] = "\t", c[] = "";
+
+	ck_assert_uint_eq(lexer_chop_n(a, strlen(a)), 7);
+	ck_assert_str_eq(a, "Port 22");
+	ck_assert_uint_eq(lexer_chop_n(b, 1), 1); /* first byte stays */
+	ck_assert_uint_eq(lexer_chop_n(c, 0), 0);
+}
+END_TEST
+
+START_TEST(test_lexer_argv_split_n_bound_is_enough)
+{
+	/* the bound is the whole line's length; the argument part is less */
+	const char *line = "LocalForward 1 h:2 'x y'";
+	char *buf[16], **av;
+	int ac;
+
+	ck_assert_int_eq(lexer_argv_split_n(line + 13, strlen(line), buf,
+	                     sizeof(buf), &ac, &av),
+	    0);
+	ck_assert_int_eq(ac, 3);
+	ck_assert_str_eq(av[0], "1");
+	ck_assert_str_eq(av[2], "x y");
+	if (av != buf)
+		lexer_argv_free(av, ac);
+}
+END_TEST
+
 static Suite *
 lexer_suite(void)
 {
@@ -168,6 +197,8 @@ lexer_suite(void)
 	tcase_add_test(tc, test_lexer_argv_split_empty_quoted_argument);
 	tcase_add_test(tc, test_lexer_argv_split_buf_small_and_large);
 	tcase_add_test(tc, test_lexer_chop_keeps_first_byte);
+	tcase_add_test(tc, test_lexer_chop_n_returns_new_length);
+	tcase_add_test(tc, test_lexer_argv_split_n_bound_is_enough);
 	suite_add_tcase(s, tc);
 	return s;
 }
