@@ -38,6 +38,7 @@
 #include "parser/lint.h"
 #include "parser/match.h"
 #include "parser/options.h"
+#include "parser/regexhint.h"
 #include "parser/plan.h"
 
 /* ------------------------------------------------------------------ */
@@ -578,6 +579,21 @@ lint_kw_display(const char *lower)
 	return lower;
 }
 
+/*
+ * A Host pattern already reported as a regular expression is no name
+ * anyone types: resolving it as a destination would only add ssh's
+ * "hostname contains invalid characters" without a line to point at.
+ */
+static int
+lint_regex_pattern(const char *p)
+{
+	char *glob = NULL;
+	int r = regexhint_glob(p, &glob);
+
+	free(glob);
+	return r == 1;
+}
+
 static int
 lint_has_wild(const char *p)
 {
@@ -1073,6 +1089,27 @@ lint_line(struct lint_ctx *c, int fi, int lineno, char *line, int depth,
 			if ((c->blocks[b].pid[i] = lint_name_id(c, p, 1)) < 0) {
 				LINT_OOM(c);
 				goto out;
+			}
+		}
+		for (i = 0; i < d->ac; i++) {
+			const char *p = d->av[i];
+			char *glob = NULL;
+
+			r = regexhint_glob(p + (*p == '!'), &glob);
+			if (r == -2) {
+				LINT_OOM(c);
+				goto out;
+			}
+			if (r == 1) {
+				dg = lint_emit(c, fi, lineno, d->acol[i],
+				    DIAG_WARNING, "host-pattern-regex",
+				    "Host pattern \"%s\" is written as a "
+				    "regular expression, but ssh matches it as "
+				    "a glob (only * and ? are wildcards)",
+				    p);
+				lint_hint(c, dg, "write it as a glob: %s%s",
+				    *p == '!' ? "!" : "", glob);
+				free(glob);
 			}
 		}
 		for (i = 0; i < d->ac; i++) {
@@ -2669,7 +2706,8 @@ lint_resolve(struct lint_ctx *c)
 			for (k = 0; k < (size_t)b->npats && nd < budget; k++)
 				if (b->pats[k][0] != '!' &&
 				    b->pats[k][0] != '\0' &&
-				    !lint_has_wild(b->pats[k]))
+				    !lint_has_wild(b->pats[k]) &&
+				    !lint_regex_pattern(b->pats[k]))
 					dests[nd++] = b->pats[k];
 		}
 		if (nd == 0)
