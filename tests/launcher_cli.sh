@@ -73,6 +73,15 @@ BG=$(pgrep -f "sshfwd -F $D/config" | head -1)
 [ -n "$BG" ] || fail "no background sshfwd"
 PIDS+=("$BG")
 
+# The front end execs the libssh runner in place: the running tunnel is
+# one process named sshfwd (ps, pkill -x), and sshfwd itself stays free
+# of libssh (the point of the split: fast -G/--lint/--dry-run starts).
+[ "$(cat "/proc/$BG/comm")" = sshfwd ] || fail "process name '$(cat "/proc/$BG/comm")', not sshfwd"
+[ "$(pgrep -c -f "sshfwd -F $D/config")" = 1 ] || fail "more than one sshfwd process"
+if command -v ldd >/dev/null 2>&1 && ldd "$SSHFWD" | grep -q libssh; then
+	fail "$SSHFWD links libssh; only sshfwd-run should"
+fi
+
 out=$(printf 'hello through the tunnel' | socat -t 5 - "TCP:127.0.0.1:$LP")
 [ "$out" = "hello through the tunnel" ] || fail "LocalForward echo: '$out'"
 
