@@ -154,14 +154,20 @@ control_status(struct engine *e, FILE *f, int json)
 			fputc(',', f);
 		control_fwd_line(e, f, &o->local_forwards[i], 0, json);
 	}
-	for (i = 0; i < e->num_rfwds; i++, first = 0) {
+	for (i = 0; i < e->num_rfwds; i++) {
+		if (e->rfwds[i].state == -2)
+			continue;
 		if (json && !first)
 			fputc(',', f);
+		first = 0;
 		control_fwd_line(
 		    e, f, e->rfwds[i].fwd, e->rfwds[i].bound_port, json);
 	}
 	for (i = 0; i < e->num_extra; i++) {
-		if (e->extra[i].cancelled)
+		/* Runtime remote forwards are listed with the table above. */
+		if (e->extra[i].cancelled ||
+		    e->extra[i].fwd.kind == FWD_REMOTE ||
+		    e->extra[i].fwd.kind == FWD_REMOTE_DYNAMIC)
 			continue;
 		if (json && !first)
 			fputc(',', f);
@@ -240,9 +246,171 @@ control_kind(const char *flag, enum fwd_kind *k)
 	return 0;
 }
 
-/* "forward L SPEC" / "cancel L SPEC". Writes the reply to f. */
+/*
+ * A control client waiting for the server's answer to a runtime remote
+ * forward or cancel. Its connection stays open until remote.c notifies,
+ * the timer fires, or sshfwd exits; each path replies once and frees it.
+ */
+struct ctl_wait {
+	struct engine *e;
+	int fd;
+	int add; /* forward (1) or cancel (0) */
+	int want_port; /* forward of port 0: print the port */
+	struct extra_fwd *x; /* forward: its slot */
+	struct rfwd *r;
+	struct loop_timer t;
+	struct ctl_wait *next;
+};
+
+#define CONTROL_WAIT_MS 8000
+
 static void
-control_forward(struct engine *e, FILE *f, int add, char *args)
+control_write_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* Unlink w, answer its client and free it. */
+static void
+control_wait_done(struct ctl_wait *w, const char *err, int port)
+{
+	struct ctl_wait **pp;
+	char buf[800];
+	int n;
+
+	for (pp = &w->e->ctl_waits; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	loop_timer_disarm(&w->e->loop, &w->t);
+	if (err != NULL) {
+		if (w->add && w->x != NULL)
+			w->x->cancelled = 1;
+		n = snprintf(buf, sizeof(buf), "error %s\n", err);
+	} else if (w->add && w->want_port)
+		n = snprintf(buf, sizeof(buf), "ok\n%d\n", port);
+	else {
+		if (!w->add) {
+			size_t i;
+
+			/* A runtime one: its slot is free of it now. */
+			for (i = 0; i < w->e->num_extra; i++)
+				if (&w->e->extra[i].fwd == w->r->fwd)
+					w->e->extra[i].cancelled = 1;
+		}
+		n = snprintf(buf, sizeof(buf), "ok\n");
+	}
+	if (n > 0)
+		control_write_all(w->fd, buf,
+		    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	close(w->fd);
+	free(w);
+}
+
+static void
+control_wait_notify(void *ctx, const char *err, int port)
+{
+	control_wait_done(ctx, err, port);
+}
+
+static void
+control_wait_timeout(struct loop_timer *t)
+{
+	struct ctl_wait *w = t->data;
+
+	/* The request stays queued; if it succeeds later remote.c cancels
+	 * it again (state -2), so nothing is left behind on the server. */
+	if (w->r != NULL) {
+		w->r->notify = NULL;
+		if (w->add)
+			w->r->state = -2;
+	}
+	control_wait_done(w,
+	    "no answer from the server in 8 s (is the chain down? see -O "
+	    "status)",
+	    0);
+}
+
+/* -O forward/cancel -R: 1 when the reply is deferred (fd kept). */
+static int
+control_remote(struct engine *e, FILE *f, int add, struct fwd *fw, int fd)
+{
+	struct ctl_wait *w;
+	struct extra_fwd *x = NULL;
+	char err[400];
+	int rc;
+
+	w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		forward_free(fw);
+		fputs("error out of memory\n", f);
+		return 0;
+	}
+	w->e = e;
+	w->fd = fd;
+	w->add = add;
+	w->want_port = fw->listen_port == 0;
+	err[0] = '\0';
+	if (add) {
+		if (e->num_extra == e->cap_extra) {
+			forward_free(fw);
+			free(w);
+			fputs("error too many runtime forwards\n", f);
+			return 0;
+		}
+		x = &e->extra[e->num_extra];
+		x->fwd = *fw;
+		x->cancelled = 0;
+		w->x = x;
+		rc = remote_add(e, &x->fwd, control_wait_notify, w, &w->r, err,
+		    sizeof(err));
+		if (rc == 0)
+			e->num_extra++; /* the table points at x->fwd now */
+		else
+			forward_free(&x->fwd);
+		if (rc == 1) {
+			if (w->want_port)
+				fprintf(f, "ok\n%d\n", w->r->bound_port);
+			else
+				fputs("ok\n", f);
+			free(w);
+			return 0;
+		}
+	} else {
+		rc = remote_cancel(
+		    e, fw, control_wait_notify, w, &w->r, err, sizeof(err));
+		forward_free(fw);
+	}
+	if (rc == 1) { /* cancelled without asking the server */
+		free(w);
+		fputs("ok\n", f);
+		return 0;
+	}
+	if (rc != 0) {
+		free(w);
+		fprintf(f, "error %s\n", rc == -2 ? "out of memory" : err);
+		return 0;
+	}
+	w->next = e->ctl_waits;
+	e->ctl_waits = w;
+	loop_timer_init(&w->t, control_wait_timeout, w);
+	loop_timer_arm(&e->loop, &w->t, CONTROL_WAIT_MS);
+	return 1;
+}
+
+/* "forward L SPEC" / "cancel L SPEC". Writes the reply to f, or returns 1
+ * when it comes later (remote forwards: the server answers first). */
+static int
+control_forward(struct engine *e, FILE *f, int add, char *args, int fd)
 {
 	struct extra_fwd *x;
 	enum fwd_kind kind;
@@ -253,25 +421,23 @@ control_forward(struct engine *e, FILE *f, int add, char *args)
 
 	if (sp == NULL) {
 		fputs("error usage: forward|cancel L|R|D SPEC\n", f);
-		return;
+		return 0;
 	}
 	*sp++ = '\0';
 	if (control_kind(args, &kind) != 0) {
 		fputs("error usage: forward|cancel L|R|D SPEC\n", f);
-		return;
+		return 0;
 	}
 	memset(&fw, 0, sizeof(fw));
-	if (forward_parse(sp, kind, &fw) <= 0) {
+	/* As ssh's -R: a remote forward, else a remote dynamic one. */
+	if (forward_parse(sp, kind, &fw) <= 0 &&
+	    (kind != FWD_REMOTE ||
+	        forward_parse(sp, FWD_REMOTE_DYNAMIC, &fw) <= 0)) {
 		fprintf(f, "error Bad forwarding specification '%s'\n", sp);
-		return;
+		return 0;
 	}
-	if (fw.kind == FWD_REMOTE || fw.kind == FWD_REMOTE_DYNAMIC) {
-		forward_free(&fw);
-		fputs("error remote forwards cannot be added or cancelled at "
-		      "runtime yet\n",
-		    f);
-		return;
-	}
+	if (fw.kind == FWD_REMOTE || fw.kind == FWD_REMOTE_DYNAMIC)
+		return control_remote(e, f, add, &fw, fd);
 	if (!add) {
 		for (i = 0; i < e->num_extra; i++)
 			if (!e->extra[i].cancelled &&
@@ -283,13 +449,13 @@ control_forward(struct engine *e, FILE *f, int add, char *args)
 			fputs("error Unknown port forwarding\n", f);
 		else
 			fputs("ok\n", f);
-		return;
+		return 0;
 	}
 	if (e->num_extra == e->cap_extra) {
 		/* Never realloc: listeners and pumps point into it. */
 		forward_free(&fw);
 		fputs("error too many runtime forwards\n", f);
-		return;
+		return 0;
 	}
 	x = &e->extra[e->num_extra];
 	x->fwd = fw;
@@ -300,15 +466,18 @@ control_forward(struct engine *e, FILE *f, int add, char *args)
 		x->cancelled = 1;
 		e->num_extra++;
 		fputs("error Port forwarding failed.\n", f);
-		return;
+		return 0;
 	}
 	e->num_extra++;
 	fputs("ok\n", f);
+	return 0;
 }
 
 /* --- the server ------------------------------------------------------------ */
 
-static void
+/* Serve one request on fd. 1 when the reply is deferred (the fd then
+ * belongs to a ctl_wait), 0 when fd can be closed. */
+static int
 control_serve(struct engine *e, int fd)
 {
 	char line[CONTROL_LINE_MAX], *buf = NULL, *args;
@@ -316,6 +485,7 @@ control_serve(struct engine *e, int fd)
 	size_t len = 0, got = 0;
 	ssize_t n;
 	FILE *f;
+	int later = 0;
 
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	tv.tv_sec = 2;
@@ -335,7 +505,7 @@ control_serve(struct engine *e, int fd)
 		*args++ = '\0';
 	f = open_memstream(&buf, &len);
 	if (f == NULL)
-		return;
+		return 0;
 	log_msg(LOG_DEBUG1, "control request: %s", line);
 	if (strcmp(line, "check") == 0)
 		fprintf(f, "ok\nMaster running (pid=%ld)\n", (long)getpid());
@@ -349,22 +519,15 @@ control_serve(struct engine *e, int fd)
 		fputs("ok\n", f);
 		control_status(e, f, 1);
 	} else if (strcmp(line, "forward") == 0 && args != NULL)
-		control_forward(e, f, 1, args);
+		later = control_forward(e, f, 1, args, fd);
 	else if (strcmp(line, "cancel") == 0 && args != NULL)
-		control_forward(e, f, 0, args);
+		later = control_forward(e, f, 0, args, fd);
 	else
 		fprintf(f, "error Unsupported command '%s'\n", line);
-	if (fclose(f) == 0) {
-		size_t off = 0;
-
-		while (off < len) {
-			n = write(fd, buf + off, len - off);
-			if (n <= 0)
-				break;
-			off += (size_t)n;
-		}
-	}
+	if (fclose(f) == 0 && !later)
+		control_write_all(fd, buf, len);
 	free(buf);
+	return later;
 }
 
 static void
@@ -374,10 +537,9 @@ control_on_accept(struct loop_watch *w, uint32_t ev)
 	int fd;
 
 	(void)ev;
-	while ((fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-		control_serve(e, fd);
-		close(fd);
-	}
+	while ((fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+		if (control_serve(e, fd) == 0)
+			close(fd);
 }
 
 /* Is something listening at path? */
@@ -455,6 +617,16 @@ control_start(struct engine *e)
 void
 control_stop(struct engine *e)
 {
+	while (e->ctl_waits != NULL) {
+		struct ctl_wait *w = e->ctl_waits;
+
+		if (w->r != NULL) {
+			w->r->notify = NULL;
+			if (w->add)
+				w->r->state = -2;
+		}
+		control_wait_done(w, "sshfwd is exiting", 0);
+	}
 	if (e->ctl_fd < 0)
 		return;
 	loop_watch_del(&e->loop, &e->ctl_watch);

@@ -66,9 +66,9 @@ engine_hop_ready(struct engine *e, struct hop *h)
 		e->started = 2;
 		return;
 	}
-	/* A rebuild: the old table went with the old session. Failures are
+	/* A rebuild: the old listeners went with the old session; every
+	 * remote forward not cancelled is asked for again. Failures are
 	 * counted afresh (ExitOnForwardFailure applies to every start). */
-	remote_stop(e);
 	e->forward_failures = 0;
 	if (remote_start(e, h) != 0) {
 		log_msg(LOG_ERROR, "out of memory");

@@ -23,6 +23,7 @@ struct hop;
 struct pump;
 struct listener;
 struct rfwd;
+struct ctl_wait;
 
 #define ENGINE_SCRATCH (256 * 1024)
 #define ENGINE_MAX_EXTRA 64 /* -O forward additions per run */
@@ -48,8 +49,8 @@ struct engine {
 	uint64_t next_id;
 
 	struct listener *listeners;
-	struct rfwd *rfwds;
-	size_t num_rfwds;
+	struct rfwd *rfwds; /* never moves (remote.c) */
+	size_t num_rfwds, cap_rfwds;
 	size_t rfwd_pending; /* tcpip-forward replies not yet received */
 
 	int started; /* forwards have been set up */
@@ -72,6 +73,7 @@ struct engine {
 	int ctl_fd;
 	const char *ctl_path;
 	struct loop_watch ctl_watch;
+	struct ctl_wait *ctl_waits; /* clients waiting for the server */
 	struct extra_fwd *extra; /* ENGINE_MAX_EXTRA slots */
 	size_t num_extra, cap_extra;
 

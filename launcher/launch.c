@@ -128,8 +128,8 @@ launch_cleanup(struct engine *e, sigset_t *oldmask)
 		pump_free(p);
 	}
 	local_stop(e);
+	control_stop(e); /* waiting clients point into the remote table */
 	remote_stop(e);
-	control_stop(e);
 	for (i = 0; i < e->num_extra; i++)
 		forward_free(&e->extra[i].fwd);
 	free(e->extra);

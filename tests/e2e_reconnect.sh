@@ -3,7 +3,8 @@
 # e2e_reconnect: fault injection on the namespace topology (issue 8).
 #  1. --reconnect, 3 hops: kill every sshd on the middle hop (h2), start it
 #     again; the forward must come back (time to recovery printed) and the
-#     local listener must stay bound throughout.
+#     local listener must stay bound throughout. Remote forwards added at
+#     runtime (-O forward -R, fixed and 0) are requested again.
 #  2. ServerAliveInterval 1 / CountMax 3: take the h1-h2 link down; the dead
 #     hop is detected ("Timeout, server ... not responding.") within about
 #     interval x (count+1); after the link is up again the forward returns.
@@ -63,10 +64,18 @@ echo3=$(topo_server echo3 h3 echo 127.0.0.1:0)
 
 note "1. kill the middle hop's sshd and start it again (--reconnect)"
 lp=$(topo_freeport)
-client_start rc -v --reconnect -L "$lp:127.0.0.1:$echo3" h3
+S="$D/ctl.sock"
+ctl() { timeout 10 "$SSHFWD" -F "$TOPO_CFG" -S "$S" "$@"; }
+client_start rc -v --reconnect -S "$S" -L "$lp:127.0.0.1:$echo3" h3
 rc=$CLIENT_PID
 client_wait_ready "$rc" root "$lp"
 echo_ok "$lp" || fail "echo before the fault"
+# Runtime remote forwards must be requested again like configured ones.
+echor=$(topo_server echor root echo 127.0.0.1:0)
+ctl -O forward -R "7201:127.0.0.1:$echor" h3 || fail "-O forward -R 7201"
+rp0=$(ctl -O forward -R "0:127.0.0.1:$echor" h3) || fail "-O forward -R 0"
+topo_wait_tcp h3 7201 5 || fail "runtime -R 7201 not listening on h3"
+topo_listening h3 "$rp0" || fail "runtime -R 0 (port $rp0) not listening on h3"
 t0=$(now_ms)
 sshd_kill h2
 topo_wait_log "$D/rc.log" "reconnecting in" 15 || {
@@ -89,6 +98,19 @@ t2=$(now_ms)
 echo "RESULT kill-restart: detected in ${t_detect} ms; recovered $((t2 - t1)) ms after sshd restart ($((t2 - t0)) ms outage in total)"
 grep -E "Chain down|Reconnect" "$D/rc.log"
 nk echo "127.0.0.1:$lp" --size 4M || fail "4M echo after recovery"
+topo_wait_tcp h3 7201 10 || fail "runtime -R 7201 did not come back after the reconnect"
+nk_in h3 echo 127.0.0.1:7201 --size 1M || fail "echo through runtime -R 7201 after the reconnect"
+# "-R 0" gets a new port from the server; -O status reports it.
+rp0b=$(ctl -O status --json h3 | "${PY[@]}" -c '
+import json, sys
+d = json.load(sys.stdin)
+print([f["bound_port"] for f in d["forwards"] if f["kind"] == "R" and f["spec"].startswith("0 ")][0])
+') || fail "-O status after the reconnect"
+topo_listening h3 "$rp0b" || fail "runtime -R 0 (now port $rp0b) not listening after the reconnect"
+nk_in h3 echo "127.0.0.1:$rp0b" --size 1M || fail "echo through runtime -R 0 after the reconnect"
+echo "ok: runtime -R 7201 and -R 0 (port $rp0 -> $rp0b) requested again"
+ctl -O cancel -R "7201:127.0.0.1:$echor" h3 || fail "-O cancel -R 7201 after the reconnect"
+topo_wait_gone h3 7201 5 || fail "7201 still listening after cancel"
 
 note "2. link h1-h2 down: keepalive detects it, link up: it recovers"
 t0=$(now_ms)
@@ -100,7 +122,7 @@ topo_wait_log "$D/rc.log" "Timeout, server $TOPO_ADDR_h2 not responding" 15 || {
 t_ka=$(($(now_ms) - t0))
 echo "RESULT link-down: keepalive (interval 1 s, count 3) detected it in ${t_ka} ms"
 [ "$t_ka" -le 8000 ] || fail "detection took ${t_ka} ms (> 8 s for 1 s x 3)"
-sleep "${E2E_LINK_DOWN:-5}"
+sleep "${E2E_LINK_DOWN:-30}"
 client_alive "$rc" || client_died "$D/rc.log" "while the link was down"
 t1=$(now_ms)
 topo_exec h1 ip link set "${TOPO_ID}a2" up

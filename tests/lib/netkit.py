@@ -23,6 +23,11 @@ Clients (exit 0 only when every byte checked out; one line of result)
                                C concurrent echo connections; with
                                --hold-file keep them open (idle) after the
                                echo, write "ready" to F, wait for SIGTERM
+  seq-echo ADDR --conns C --size N [--watch-pid P --samples F --every K]
+                               C strictly sequential echo connections (each
+                               one half-closed and read to EOF before the
+                               next); with --watch-pid, record "conn fds
+                               rss_kB" of process P every K connections in F
   first-byte ADDR --since T    connect+echo one byte until it works; print
                                seconds since epoch time T
   expect-closed ADDR           connect; expect EOF (or refusal) without data
@@ -425,6 +430,64 @@ def cmd_echo(args):
     cmd_echo_many(args)
 
 
+def proc_sample(pid):
+    fds = len(os.listdir("/proc/%d/fd" % pid))
+    rss = 0
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+    return fds, rss
+
+
+def cmd_seq_echo(args):
+    # Blocking sockets, one connection at a time: the tunnel sees exactly
+    # one live connection, and each one has ended on both sides (EOF read)
+    # before the next starts.
+    fam, sa = parse_addr(args.addr)
+    size = parse_size(args.size)
+    data = random.Random(size).randbytes(size)
+    samples = open(args.samples, "w") if args.samples else None
+    t0 = time.monotonic()
+    for i in range(args.conns):
+        if samples and args.watch_pid and i % args.every == 0:
+            fds, rss = proc_sample(args.watch_pid)
+            samples.write("%d %d %d\n" % (i, fds, rss))
+        s = socket.socket(fam, socket.SOCK_STREAM)
+        s.settimeout(args.timeout)
+        try:
+            s.connect(sa)
+            s.sendall(data)
+            got = bytearray()
+            while len(got) < size:
+                b = s.recv(size - len(got))
+                if not b:
+                    break
+                got += b
+            s.shutdown(socket.SHUT_WR)
+            if bytes(got) != data:
+                print("FAIL seq-echo %s: connection %d: %d of %d bytes "
+                      "came back intact" % (args.addr, i, len(got), size))
+                sys.exit(1)
+            if s.recv(1) != b"":
+                print("FAIL seq-echo %s: connection %d: data after the "
+                      "echo" % (args.addr, i))
+                sys.exit(1)
+        except OSError as e:
+            print("FAIL seq-echo %s: connection %d: %s" % (args.addr, i, e))
+            sys.exit(1)
+        finally:
+            s.close()
+    dt = time.monotonic() - t0
+    if samples and args.watch_pid:
+        fds, rss = proc_sample(args.watch_pid)
+        samples.write("%d %d %d\n" % (args.conns, fds, rss))
+        samples.close()
+    print("ok seq-echo %s: %d sequential connections, %d bytes each, "
+          "%.3f s (%.2f ms each)" % (args.addr, args.conns, size, dt,
+                                     dt * 1000 / max(args.conns, 1)))
+
+
 def cmd_first_byte(args):
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:
@@ -533,6 +596,13 @@ def main():
         sp.add_argument("--conns", type=int, default=1)
         sp.add_argument("--parallel", type=int, default=0)
         sp.add_argument("--hold-file")
+    sp = add("seq-echo", cmd_seq_echo)
+    sp.add_argument("--conns", type=int, default=1)
+    sp.add_argument("--size", default="1K")
+    sp.add_argument("--timeout", type=float, default=10.0)
+    sp.add_argument("--watch-pid", type=int)
+    sp.add_argument("--samples")
+    sp.add_argument("--every", type=int, default=1000)
     sp = add("first-byte", cmd_first_byte)
     sp.add_argument("--since", type=float, required=True)
     sp.add_argument("--timeout", type=float, default=60.0)
