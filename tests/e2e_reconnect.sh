@@ -5,9 +5,10 @@
 #     again; the forward must come back (time to recovery printed) and the
 #     local listener must stay bound throughout. Remote forwards added at
 #     runtime (-O forward -R, fixed and 0) are requested again.
-#  2. ServerAliveInterval 1 / CountMax 3: take the h1-h2 link down; the dead
-#     hop is detected ("Timeout, server ... not responding.") within about
-#     interval x (count+1); after the link is up again the forward returns.
+#  2. ServerAliveInterval 1 / CountMax 3: take the h1-h2 link down for 30 s
+#     (E2E_LINK_DOWN); the dead hop is detected ("Timeout, server ... not
+#     responding.") within about interval x (count+1); after the link is up
+#     again the forward returns (time to recovery printed).
 #  3. The target service stops: each connection fails cleanly, the tunnel
 #     stays up; it works again once the service is back.
 #  4. h2's sshd restarted with a NEW host key: --reconnect must refuse (exit
