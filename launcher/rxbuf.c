@@ -15,10 +15,12 @@
 
 #include "launcher/rxbuf.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define RXBUF_OFF 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+/* AddressSanitizer is fine: our definitions win over its interceptors
+ * (gcc's shared runtime and clang's static one alike) and the next recv is
+ * found with RTLD_NEXT. MemorySanitizer is not: bytes the real recv writes
+ * into our buffer would look uninitialised to it. */
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
 #define RXBUF_OFF 1
 #endif
 #endif
@@ -53,6 +55,10 @@ struct rxb {
 	int fd; /* -1: free slot */
 	size_t off, len;
 	uint8_t *buf;
+	/* A real poll() said POLLOUT and nothing was written to fd since:
+	 * the socket is still writable (only our own writes use up its send
+	 * buffer). */
+	int wr_ok;
 };
 
 static struct rxb rx_tab[RXBUF_MAX_FDS];
@@ -60,24 +66,32 @@ static int rx_used; /* slots in use */
 static size_t rx_pending_total; /* sum of (len - off) */
 
 typedef ssize_t (*recv_fn)(int, void *, size_t, int);
+typedef ssize_t (*send_fn)(int, const void *, size_t, int);
+typedef ssize_t (*write_fn)(int, const void *, size_t);
 typedef int (*poll_fn)(struct pollfd *, nfds_t, int);
 typedef int (*close_fn)(int);
 
 static recv_fn real_recv;
+static send_fn real_send;
+static write_fn real_write;
 static poll_fn real_poll;
 static close_fn real_close;
 
 static int
 rx_init(void)
 {
-	if (real_recv != NULL && real_poll != NULL && real_close != NULL)
+	if (real_close != NULL)
 		return 0;
 	real_recv = (recv_fn)dlsym(RTLD_NEXT, "recv");
+	real_send = (send_fn)dlsym(RTLD_NEXT, "send");
+	real_write = (write_fn)dlsym(RTLD_NEXT, "write");
 	real_poll = (poll_fn)dlsym(RTLD_NEXT, "poll");
+	if (real_recv == NULL || real_send == NULL || real_write == NULL ||
+	    real_poll == NULL)
+		return -1;
+	/* Last: it is the "all resolved" flag. */
 	real_close = (close_fn)dlsym(RTLD_NEXT, "close");
-	return real_recv != NULL && real_poll != NULL && real_close != NULL
-	    ? 0
-	    : -1;
+	return real_close != NULL ? 0 : -1;
 }
 
 static struct rxb *
@@ -121,6 +135,7 @@ rxbuf_enable(int fd)
 			return -1;
 		rx_tab[i].fd = fd;
 		rx_tab[i].off = rx_tab[i].len = 0;
+		rx_tab[i].wr_ok = 0;
 		rx_used++;
 		return 0;
 	}
@@ -193,43 +208,89 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 		errno = ENOSYS;
 		return -1;
 	}
-	if (rx_pending_total == 0)
+	if (rx_used == 0)
 		return real_poll(fds, nfds, timeout);
-	for (i = 0; i < nfds; i++) {
+	/* have: some fd has bytes read ahead for a POLLIN reader (so do not
+	 * wait). need: some fd must still be asked of the kernel. POLLOUT on
+	 * a buffered fd is known without asking when an earlier real poll
+	 * said so and nothing was sent since: libssh 0.10 keeps POLLOUT in
+	 * its events after every write while reads keep coming (the POLLIN
+	 * branch of its socket callback drops the handle it would clear
+	 * POLLOUT on), so otherwise every poll of a download is a syscall. */
+	for (i = 0; i < nfds && rx_pending_total > 0; i++) {
 		r = rx_find(fds[i].fd);
 		if (r != NULL && r->off < r->len && (fds[i].events & POLLIN)) {
 			have = 1;
-			if (fds[i].events & POLLOUT)
+			if ((fds[i].events & POLLOUT) && !r->wr_ok)
 				need = 1;
 		} else {
 			need = 1;
 		}
 	}
-	if (!have)
-		return real_poll(fds, nfds, timeout);
-	if (!need) {
+	if (rx_pending_total == 0)
+		need = 1;
+	if (have && !need) {
 		/* Only readers of buffered bytes (libssh's per-hop event):
 		 * no syscall. */
 		for (i = 0; i < nfds; i++)
-			fds[i].revents = POLLIN;
+			fds[i].revents =
+			    (short)(fds[i].events & (POLLIN | POLLOUT));
 		return (int)nfds;
 	}
 	/* Buffered bytes are ready now: don't wait for anything else. */
-	rc = real_poll(fds, nfds, 0);
+	rc = real_poll(fds, nfds, have ? 0 : timeout);
 	if (rc < 0) {
+		if (!have)
+			return rc;
 		rc = 0;
 		for (i = 0; i < nfds; i++)
 			fds[i].revents = 0;
 	}
 	for (i = 0; i < nfds; i++) {
 		r = rx_find(fds[i].fd);
-		if (r == NULL || r->off == r->len || !(fds[i].events & POLLIN))
+		if (r == NULL)
+			continue;
+		if (fds[i].events & POLLOUT)
+			r->wr_ok = (fds[i].revents & POLLOUT) != 0;
+		if (r->off == r->len || !(fds[i].events & POLLIN))
 			continue;
 		if (fds[i].revents == 0)
 			rc++;
 		fds[i].revents |= POLLIN;
 	}
 	return rc;
+}
+
+/* Our own writes use up the send buffer: the next POLLOUT must come from
+ * the kernel. */
+ssize_t
+send(int fd, const void *buf, size_t len, int flags)
+{
+	struct rxb *r;
+
+	if (rx_init() != 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	r = rx_find(fd);
+	if (r != NULL)
+		r->wr_ok = 0;
+	return real_send(fd, buf, len, flags);
+}
+
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+	struct rxb *r;
+
+	if (rx_init() != 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	r = rx_find(fd);
+	if (r != NULL)
+		r->wr_ok = 0;
+	return real_write(fd, buf, len);
 }
 
 int

@@ -9,12 +9,17 @@
  * of two syscalls per 4 KiB. close() of a registered fd drops its buffer,
  * so a reused fd number never sees stale bytes.
  *
+ * poll() also answers POLLOUT for such an fd without a syscall when an
+ * earlier real poll said POLLOUT and nothing was sent on the fd since (our
+ * send() and write() note every write): libssh 0.10 asks for POLLOUT on
+ * every poll of a download once it has written anything.
+ *
  * epoll does not see the buffered bytes: whoever waits must not sleep
  * while rxbuf_any_pending() (the engine waits 0 ms then), and hop_drive
  * keeps dispatching while its fd has buffered bytes.
  *
- * Not compiled under AddressSanitizer (its runtime defines the same
- * symbols); rxbuf_enable() is then a no-op.
+ * Built under AddressSanitizer too (CI runs it); only MemorySanitizer
+ * builds leave it out, and rxbuf_enable() is then a no-op returning -1.
  */
 #ifndef SSHFWD_RXBUF_H
 #define SSHFWD_RXBUF_H
