@@ -413,6 +413,7 @@ static int
 control_forward(struct engine *e, FILE *f, int add, char *args, int fd)
 {
 	struct extra_fwd *x;
+	struct listener *l;
 	enum fwd_kind kind;
 	struct fwd fw;
 	char *sp = strchr(args, ' ');
@@ -457,15 +458,49 @@ control_forward(struct engine *e, FILE *f, int add, char *args, int fd)
 		fputs("error too many runtime forwards\n", f);
 		return 0;
 	}
+	for (l = e->listeners; l != NULL; l = l->next)
+		if (l->nfds > 0 && l->fwd->kind == fw.kind &&
+		    forward_equals(l->fwd, &fw)) {
+			/* Already listening: a success, as ssh's mux. */
+			forward_free(&fw);
+			fputs("ok\n", f);
+			return 0;
+		}
+	for (l = e->listeners; l != NULL; l = l->next)
+		if (l->nfds > 0 && fw.listen_path == NULL &&
+		    l->fwd->listen_path == NULL &&
+		    l->fwd->listen_port == fw.listen_port) {
+			fprintf(f,
+			    "error Port forwarding failed: port %d is in use "
+			    "by this sshfwd's forward %s\n",
+			    fw.listen_port, l->desc);
+			forward_free(&fw);
+			return 0;
+		}
 	x = &e->extra[e->num_extra];
 	x->fwd = fw;
 	x->cancelled = 0;
+	errno = 0;
 	rc = local_add(e, &x->fwd);
 	if (rc != 0) {
+		int err = errno;
+		char desc[700];
+
 		/* The listener (unbound) stays in the list pointing at x. */
 		x->cancelled = 1;
 		e->num_extra++;
-		fputs("error Port forwarding failed.\n", f);
+		local_fwd_desc(&x->fwd, desc, sizeof(desc));
+		if (rc == -2)
+			fputs("error out of memory\n", f);
+		else
+			fprintf(f,
+			    "error Port forwarding failed: cannot listen "
+			    "for %s: %s\n",
+			    desc,
+			    err == EADDRINUSE ? "port in use (another program "
+			                        "listens there)"
+			        : err != 0    ? strerror(err)
+			                      : "see the log");
 		return 0;
 	}
 	e->num_extra++;

@@ -395,6 +395,7 @@ local_bind_tcp(struct listener *l, const struct options *o)
 		} else if (err == EACCES)
 			log_hint("ports below 1024 need privileges; pick a "
 			         "port above 1023");
+		errno = err; /* for local_add's caller (-O forward) */
 		return -1;
 	}
 	return 0;
@@ -422,8 +423,11 @@ local_add(struct engine *e, const struct fwd *f)
 	else
 		rc = local_bind_tcp(l, o);
 	if (rc != 0) {
+		int err = errno;
+
 		log_msg(LOG_ERROR, "Could not request local forwarding (%s).",
 		    desc);
+		errno = err;
 		return -1;
 	}
 	return 0;

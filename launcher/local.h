@@ -37,7 +37,7 @@ struct listener {
 int local_start(struct engine *e);
 
 /* Bind one more listener for f (must outlive the engine's run). 0, -1
- * (bind failed, logged), or -2 on out of memory. */
+ * (bind failed, logged; errno says why), or -2 on out of memory. */
 int local_add(struct engine *e, const struct fwd *f);
 
 /* Close the listeners of forwards equal to f; returns how many. */

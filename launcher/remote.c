@@ -392,6 +392,12 @@ remote_add(struct engine *e, const struct fwd *f, remote_notify_fn notify,
 	int rc;
 
 	*out = NULL;
+	if (e->dest->clear_forwardings == 1) {
+		snprintf(err, errlen,
+		    "ClearAllForwardings is yes for this run: it runs no "
+		    "remote forwards");
+		return -1;
+	}
 	if (h == NULL) {
 		snprintf(err, errlen,
 		    "the chain is not up (reconnecting?); try again once "

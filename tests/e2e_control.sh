@@ -59,6 +59,17 @@ ctl -O status h3 | grep -q -- "-L $lp2" || fail "status: runtime forward missing
 out=$(ctl -O cancel -L "$lp2:127.0.0.1:$echo3" h3 2>&1) || fail "-O cancel: $out"
 topo_wait_gone root "$lp2" 5 || fail "the cancelled forward still listens"
 ctl -O cancel -L "$lp2:127.0.0.1:$echo3" h3 2>/dev/null && fail "cancelling twice succeeded"
+# As ssh's mux: the same forward again is a success; another one on a port
+# in use says so.
+ctl -O forward -L "$lp:127.0.0.1:$echo3" h3 || fail "-O forward of the running -L $lp"
+out=$(ctl -O forward -L "$lp:127.0.0.1:1" h3 2>&1) && fail "-O forward -L on a port in use succeeded"
+echo "port in use: $out"
+echo "$out" | grep -q "port $lp is in use by this sshfwd's forward" || fail "-L on a port in use said: $out"
+busy_port=$(topo_server busyp root echo 127.0.0.1:0)
+out=$(ctl -O forward -L "127.0.0.1:$busy_port:127.0.0.1:1" h3 2>&1) &&
+	fail "-O forward -L on a port another program holds succeeded"
+echo "port in use: $out"
+echo "$out" | grep -q "port in use (another program" || fail "-L on a port in use said: $out"
 
 note "-O forward -R at runtime: fixed port, port 0 (under traffic), remote dynamic"
 echor=$(topo_server echor root echo 127.0.0.1:0)
