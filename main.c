@@ -22,6 +22,30 @@
 #include "parser/plan_format.h"
 #include "main.h"
 
+int
+main_env(struct config_env *env)
+{
+	if (config_env_from_process(env) != 0) {
+		fprintf(stderr, "No user exists for uid %lu\r\n",
+		    (unsigned long)getuid());
+		return -1;
+	}
+	return 0;
+}
+
+void
+main_request(const struct args *a, struct config_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->destination = a->destination;
+	req->config_file = a->config_file;
+	req->events = a->events;
+	req->num_events = a->num_events;
+	req->dest_pos_set = a->destination != NULL;
+	req->dest_pos = a->dest_pos;
+	req->have_command = a->num_positionals > 0;
+}
+
 /*
  * --dry-run: build the plan (no network, no DNS; Match exec still runs as
  * ssh would), print it as text or JSON, diagnostics on stderr. 0 for a
@@ -38,10 +62,8 @@ main_dry_run(const struct args *a)
 
 	memset(&p, 0, sizeof(p));
 	diag_list_init(&dl);
-	if (config_env_from_process(&env) != 0) {
-		fprintf(stderr, "sshfwd: cannot read the user environment\n");
+	if (main_env(&env) != 0)
 		return MAIN_EXIT_USAGE;
-	}
 	env.no_dns = 1;
 	r = plan_build(a, &env, &p, &dl);
 	if (r == -2) {
@@ -135,19 +157,9 @@ main_dump(const struct args *a)
 	size_t i;
 	int r, stdin_tty;
 
-	if (config_env_from_process(&env) != 0) {
-		fprintf(stderr, "No user exists for uid %lu\r\n",
-		    (unsigned long)getuid());
+	if (main_env(&env) != 0)
 		return MAIN_EXIT_USAGE;
-	}
-	memset(&req, 0, sizeof(req));
-	req.destination = a->destination;
-	req.config_file = a->config_file;
-	req.events = a->events;
-	req.num_events = a->num_events;
-	req.dest_pos_set = a->destination != NULL;
-	req.dest_pos = a->dest_pos;
-	req.have_command = a->num_positionals > 0;
+	main_request(a, &req);
 	diag_list_init(&dl);
 	r = config_resolve(&req, &env, &o, &dl);
 	stdin_tty = isatty(STDIN_FILENO);
@@ -214,10 +226,8 @@ main(int argc, char **argv)
 		lr.targets = (const char *const *)a.lint_targets;
 		lr.num_targets = a.num_lint_targets;
 		ret = 2;
-		if (config_env_from_process(&env) != 0) {
-			fputs("sshfwd: cannot read the environment\n", stderr);
+		if (main_env(&env) != 0)
 			goto out;
-		}
 		env.no_exec = 1; /* never run Match exec while linting */
 		env.no_dns = 1;
 		if (lint_run(&lr, &env, &dl) == -2 ||

@@ -6,6 +6,7 @@
 #define SSHFWD_MAIN_H
 
 #include "parser/args.h"
+#include "parser/config.h"
 
 #define MAIN_EXIT_USAGE 255
 
@@ -15,5 +16,14 @@
  * Returns the exit status.
  */
 int main_run(const struct args *a, char **argv);
+
+/*
+ * The environment of this process (home, user, host name) for the
+ * resolver. Prints ssh's message and returns -1 when the uid has no user.
+ */
+int main_env(struct config_env *env);
+
+/* A resolver request for the command line a (destination, -F, events). */
+void main_request(const struct args *a, struct config_request *req);
 
 #endif

@@ -36,18 +36,9 @@ main_control(const struct args *a)
 	size_t i;
 	int r, ret = 255, sent = 0;
 
-	if (config_env_from_process(&env) != 0) {
-		fprintf(stderr, "No user exists for uid %lu\r\n",
-		    (unsigned long)getuid());
+	if (main_env(&env) != 0)
 		return MAIN_EXIT_USAGE;
-	}
-	memset(&req, 0, sizeof(req));
-	req.destination = a->destination;
-	req.config_file = a->config_file;
-	req.events = a->events;
-	req.num_events = a->num_events;
-	req.dest_pos_set = a->destination != NULL;
-	req.dest_pos = a->dest_pos;
+	main_request(a, &req);
 	diag_list_init(&dl);
 	r = config_resolve(&req, &env, &o, &dl);
 	if (r == 0 && o.control_path != NULL &&
@@ -109,11 +100,8 @@ main_connect(const struct args *a)
 	size_t i;
 	int r, lvl;
 
-	if (config_env_from_process(&env) != 0) {
-		fprintf(stderr, "No user exists for uid %lu\r\n",
-		    (unsigned long)getuid());
+	if (main_env(&env) != 0)
 		return MAIN_EXIT_USAGE;
-	}
 	memset(&p, 0, sizeof(p));
 	diag_list_init(&dl);
 	r = plan_build(a, &env, &p, &dl);
