@@ -29,6 +29,7 @@
 #include "launcher/log.h"
 #include "launcher/path.h"
 #include "launcher/pump.h"
+#include "launcher/resolve.h"
 #include "launcher/rxbuf.h"
 #include "parser/options.h"
 
@@ -280,12 +281,34 @@ hop_tcp_check(struct hop *h)
 		return;
 }
 
+/* The lookup of HostName finished (resolve.h): connect, or fail as ssh. */
+static void
+hop_resolved(void *data, const char *host, const char *port,
+    struct addrinfo *res, int err)
+{
+	struct hop *h = data;
+
+	(void)host;
+	(void)port;
+	h->resolving = NULL;
+	if (err != 0) {
+		hop_fail(h, "ssh: Could not resolve hostname %s: %s",
+		    h->o->hostname, gai_strerror(err));
+		log_hint(
+		    "check HostName for '%s' (and AddressFamily)", h->name);
+		return;
+	}
+	h->addrs = res;
+	h->addr_cur = res;
+	h->attempt = 0;
+	hop_tcp_next(h);
+}
+
 static int
 hop_start_tcp(struct hop *h)
 {
-	struct addrinfo hints, *res = NULL;
+	struct addrinfo hints;
 	char port[16];
-	int rc;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = h->o->address_family == AF_OPT_INET ? AF_INET
@@ -293,21 +316,17 @@ hop_start_tcp(struct hop *h)
 	                                                      : AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(port, sizeof(port), "%d", h->o->port > 0 ? h->o->port : 22);
-	/* Blocking resolution at (re)connect time only. */
-	rc = getaddrinfo(h->o->hostname, port, &hints, &res);
-	if (rc != 0) {
+	loop_timer_init(&h->t_connect, hop_tcp_timer, h);
+	/* Off the loop: a slow nameserver must not stall the other hops'
+	 * traffic while this one (re)connects. */
+	h->resolving = resolve_start(
+	    &h->eng->loop, h->o->hostname, port, &hints, hop_resolved, h);
+	if (h->resolving == NULL) {
 		hop_fail(h, "ssh: Could not resolve hostname %s: %s",
-		    h->o->hostname, gai_strerror(rc));
-		log_hint(
-		    "check HostName for '%s' (and AddressFamily)", h->name);
+		    h->o->hostname, strerror(errno));
 		return -1;
 	}
-	h->addrs = res;
-	h->addr_cur = res;
-	h->attempt = 0;
-	loop_timer_init(&h->t_connect, hop_tcp_timer, h);
-	hop_tcp_next(h);
-	return h->state == HOP_DEAD ? -1 : 0;
+	return 0;
 }
 
 /* --- hop 0: ProxyCommand -------------------------------------------------- */
@@ -916,6 +935,8 @@ hop_teardown(struct hop *h)
 	if (fd >= 0)
 		close(fd);
 	h->lib_fd = -1;
+	resolve_cancel(h->resolving);
+	h->resolving = NULL;
 	if (h->addrs != NULL)
 		freeaddrinfo(h->addrs);
 	h->addrs = h->addr_cur = NULL;

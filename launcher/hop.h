@@ -73,6 +73,7 @@ struct hop {
 	int pump_fd; /* our end of the socketpair, until the carrier has it */
 
 	/* TCP connect state (hop 0). */
+	struct resolve *resolving; /* the name lookup under way */
 	void *addrs; /* struct addrinfo list */
 	void *addr_cur;
 	int attempt;

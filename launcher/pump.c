@@ -21,6 +21,7 @@
 #include "launcher/hop.h"
 #include "launcher/log.h"
 #include "launcher/pump.h"
+#include "launcher/resolve.h"
 
 #define PUMP_READS_PER_EVENT 4
 /* One recv per 8 full packets: ssh_channel_write ends with one flush (a
@@ -498,64 +499,107 @@ pump_socks_local_read(struct pump *p)
 
 /* --- local connect (remote forwards) ---------------------------------------- */
 
+/* Tell a remote SOCKS client its connect failed (errno-style err). */
+static void
+pump_socks_fail_reply(struct pump *p, int err)
+{
+	uint8_t out[SOCKS_REPLY_MAX];
+	size_t n;
+
+	if (p->socks == NULL || p->ch == NULL)
+		return;
+	n = socks_reply(p->socks, socks_result_from_errno(err), out);
+	(void)ssh_channel_write(p->ch, out, (uint32_t)n);
+}
+
+/* The target's name is looked up (resolve.h): connect to its addresses. */
+static void
+pump_resolved(void *data, const char *host, const char *port,
+    struct addrinfo *res, int gai)
+{
+	struct pump *p = data;
+	struct addrinfo *ai;
+	int fd = -1, rc, err = 0;
+
+	p->resolving = NULL;
+	if (gai != 0) {
+		/* ssh's words (channels.c connect_to_helper). */
+		log_msg(LOG_ERROR, "connect_to %s: unknown host (%s)", host,
+		    gai_strerror(gai));
+		err = EHOSTUNREACH;
+		goto fail;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family,
+		    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+		if (rc == 0 || errno == EINPROGRESS)
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		err = err != 0 ? err : ECONNREFUSED;
+		log_msg(LOG_ERROR, "connect_to %s port %s: failed: %s", host,
+		    port, strerror(err));
+		goto fail;
+	}
+	if (pump_set_fd(p, fd) != 0) {
+		pump_fail(p);
+		return;
+	}
+	pump_update_events(p);
+	return;
+fail:
+	p->data = (void *)(intptr_t)err;
+	pump_socks_fail_reply(p, err);
+	pump_fail(p);
+}
+
 int
 pump_connect_local(struct pump *p, const char *host, int port, const char *path)
 {
-	struct addrinfo hints, *res = NULL, *ai;
+	struct addrinfo hints;
 	struct sockaddr_un sun;
 	char portstr[16];
 	int fd = -1, rc, err = 0;
 
-	if (path != NULL) {
-		memset(&sun, 0, sizeof(sun));
-		sun.sun_family = AF_UNIX;
-		if (strlen(path) >= sizeof(sun.sun_path)) {
-			log_msg(
-			    LOG_ERROR, "connect to %s: path too long", path);
-			goto fail;
-		}
-		memcpy(sun.sun_path, path, strlen(path) + 1);
-		fd = socket(
-		    AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			goto fail_errno;
-		rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
-		if (rc != 0 && errno != EINPROGRESS && errno != EAGAIN)
-			goto fail_errno;
-	} else {
+	p->state = PUMP_CONNECTING;
+	if (path == NULL) {
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_family = AF_UNSPEC;
 		hints.ai_socktype = SOCK_STREAM;
 		snprintf(portstr, sizeof(portstr), "%d", port);
-		/* Blocking resolution; the usual target is a literal or
-		 * "localhost". */
-		rc = getaddrinfo(host, portstr, &hints, &res);
-		if (rc != 0) {
+		/* Off the loop: a slow nameserver must not stall the other
+		 * connections; pump_resolved() goes on. */
+		p->resolving = resolve_start(
+		    &p->eng->loop, host, portstr, &hints, pump_resolved, p);
+		if (p->resolving == NULL) {
+			err = errno != 0 ? errno : ENOMEM;
 			log_msg(LOG_ERROR, "connect_to %s port %d: failed: %s",
-			    host, port, gai_strerror(rc));
-			err = EHOSTUNREACH;
+			    host, port, strerror(err));
 			goto fail;
 		}
-		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			fd = socket(ai->ai_family,
-			    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			    ai->ai_protocol);
-			if (fd < 0)
-				continue;
-			rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-			if (rc == 0 || errno == EINPROGRESS)
-				break;
-			err = errno;
-			close(fd);
-			fd = -1;
-		}
-		freeaddrinfo(res);
-		if (fd < 0) {
-			errno = err != 0 ? err : ECONNREFUSED;
-			goto fail_errno;
-		}
+		return 0;
 	}
-	p->state = PUMP_CONNECTING;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_msg(LOG_ERROR, "connect to %s: path too long", path);
+		goto fail;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail_errno;
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	if (rc != 0 && errno != EINPROGRESS && errno != EAGAIN)
+		goto fail_errno;
 	if (pump_set_fd(p, fd) != 0) {
 		pump_fail(p);
 		return -1;
@@ -564,9 +608,7 @@ pump_connect_local(struct pump *p, const char *host, int port, const char *path)
 	return 0;
 fail_errno:
 	err = errno;
-	log_msg(LOG_ERROR, "connect_to %s%s%d: failed: %s",
-	    path != NULL ? path : host, path != NULL ? "" : " port ",
-	    path != NULL ? 0 : port, strerror(err));
+	log_msg(LOG_ERROR, "connect_to %s: failed: %s", path, strerror(err));
 	if (fd >= 0)
 		close(fd);
 fail:
@@ -879,6 +921,8 @@ pump_close(struct pump *p)
 {
 	if (p->state == PUMP_CLOSING || p->state == PUMP_DEAD)
 		return;
+	resolve_cancel(p->resolving);
+	p->resolving = NULL;
 	pump_close_fd(p);
 	loop_timer_disarm(&p->eng->loop, &p->t_handshake);
 	pump_log_close(p);
@@ -926,6 +970,8 @@ void
 pump_free(struct pump *p)
 {
 	engine_pump_unlink(p->eng, p);
+	resolve_cancel(p->resolving);
+	p->resolving = NULL;
 	pump_close_fd(p);
 	loop_timer_disarm(&p->eng->loop, &p->t_handshake);
 	if (p->hop != NULL && p->hop->s != NULL)

@@ -71,6 +71,7 @@ struct pump {
 	struct ssh_channel_callbacks_struct cb;
 	const struct fwd *fwd; /* the forward it serves, or NULL (carrier) */
 	char *desc; /* "127.0.0.1:5000 -> example:80", for logs */
+	struct resolve *resolving; /* the target's name lookup (resolve.h) */
 
 	unsigned local_eof : 1; /* read 0 from fd */
 	unsigned eof_sent : 1; /* ssh_channel_send_eof done */
