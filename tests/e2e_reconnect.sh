@@ -89,6 +89,9 @@ sleep 3
 topo_listening root "$lp" || fail "the local listener was closed while the chain was down"
 echo_ok "$lp" && fail "an echo passed while h2 was down"
 client_alive "$rc" || client_died "$D/rc.log" "while h2 was down"
+ctl -O status h3 | grep -Eq "^  2 h2 .* (down|connecting|idle) " || fail "-O status: h2 not shown down"
+out=$(ctl -O forward -R "7202:127.0.0.1:$echor" h3 2>&1) && fail "-O forward -R succeeded with the chain down"
+echo "$out" | grep -q "the chain is not up" || fail "-O forward -R with the chain down said: $out"
 t1=$(now_ms)
 sshd_start h2
 wait_echo "$lp" 90 || {
