@@ -5,7 +5,6 @@
 #include "autoconf.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,67 +12,25 @@
 #include "parser/config.h"
 #include "parser/forward.h"
 #include "parser/keywords.h"
-
-struct dump_buf {
-	char *p;
-	size_t n, cap;
-	int oom;
-};
-
-static void dump_printf(struct dump_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#include "parser/strbuf.h"
 
 static void
-dump_printf(struct dump_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	char *np;
-	size_t ncap;
-
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	if (b->n + (size_t)n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 4096;
-		while (ncap < b->n + (size_t)n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->n += (size_t)n;
-}
-
-static void
-dump_str(struct dump_buf *b, const char *name, const char *v)
+dump_str(struct strbuf *b, const char *name, const char *v)
 {
 	if (v != NULL)
-		dump_printf(b, "%s %s\n", name, v);
+		strbuf_addf(b, "%s %s\n", name, v);
 }
 
 static void
-dump_int(struct dump_buf *b, const char *name, int v)
+dump_int(struct strbuf *b, const char *name, int v)
 {
-	dump_printf(b, "%s %d\n", name, v);
+	strbuf_addf(b, "%s %d\n", name, v);
 }
 
 static void
-dump_flag(struct dump_buf *b, const char *name, int v)
+dump_flag(struct strbuf *b, const char *name, int v)
 {
-	dump_printf(b, "%s %s\n", name,
+	strbuf_addf(b, "%s %s\n", name,
 	    v == -1      ? "unset"
 	        : v == 0 ? "no"
 	        : v == 1 ? "yes"
@@ -81,29 +38,28 @@ dump_flag(struct dump_buf *b, const char *name, int v)
 }
 
 static void
-dump_state(
-    struct dump_buf *b, const char *name, const struct kw_state *t, int v)
+dump_state(struct strbuf *b, const char *name, const struct kw_state *t, int v)
 {
-	dump_printf(
+	strbuf_addf(
 	    b, "%s %s\n", name, v == -1 ? "unset" : keywords_state_name(t, v));
 }
 
 static void
-dump_oneline(struct dump_buf *b, const char *name, const struct strlist *l)
+dump_oneline(struct strbuf *b, const char *name, const struct strlist *l)
 {
 	size_t i;
 
-	dump_printf(b, "%s", name);
+	strbuf_add(b, name);
 	if (l->n == 0)
-		dump_printf(b, " none");
+		strbuf_add(b, " none");
 	for (i = 0; i < l->n; i++)
-		dump_printf(b, " %s", l->v[i]);
-	dump_printf(b, "\n");
+		strbuf_addf(b, " %s", l->v[i]);
+	strbuf_add(b, "\n");
 }
 
 static void
-dump_forwards(struct dump_buf *b, const char *name, int code,
-    const struct fwd *v, size_t n)
+dump_forwards(
+    struct strbuf *b, const char *name, int code, const struct fwd *v, size_t n)
 {
 	const struct fwd *f;
 	size_t i;
@@ -117,24 +73,24 @@ dump_forwards(struct dump_buf *b, const char *name, int code,
 		if (code == 1 && f->connect_host != NULL &&
 		    strcmp(f->connect_host, "socks") == 0)
 			continue;
-		dump_printf(b, "%s", name);
+		strbuf_add(b, name);
 		if (f->listen_port == FORWARD_PORT_STREAMLOCAL)
-			dump_printf(b, " %s", f->listen_path);
+			strbuf_addf(b, " %s", f->listen_path);
 		else if (f->listen_host == NULL)
-			dump_printf(b, " %d", f->listen_port);
+			strbuf_addf(b, " %d", f->listen_port);
 		else
-			dump_printf(
+			strbuf_addf(
 			    b, " [%s]:%d", f->listen_host, f->listen_port);
 		if (code != 0) {
 			if (f->connect_port == FORWARD_PORT_STREAMLOCAL)
-				dump_printf(b, " %s", f->connect_path);
+				strbuf_addf(b, " %s", f->connect_path);
 			else if (f->connect_host == NULL)
-				dump_printf(b, " %d", f->connect_port);
+				strbuf_addf(b, " %d", f->connect_port);
 			else
-				dump_printf(b, " [%s]:%d", f->connect_host,
+				strbuf_addf(b, " [%s]:%d", f->connect_host,
 				    f->connect_port);
 		}
-		dump_printf(b, "\n");
+		strbuf_add(b, "\n");
 	}
 }
 
@@ -184,7 +140,7 @@ dump_ipqos(int v, char *buf, size_t len)
 char *
 config_dump(const struct options *o)
 {
-	struct dump_buf b = { NULL, 0, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	size_t i;
 	char buf[32], qb1[16], qb2[16];
 	int num;
@@ -298,7 +254,7 @@ config_dump(const struct options *o)
 	dump_oneline(&b, "logverbose", &o->log_verbose);
 
 	if (o->permitted_remote_opens.n == 0)
-		dump_printf(&b, "permitremoteopen any\n");
+		strbuf_add(&b, "permitremoteopen any\n");
 	else
 		dump_oneline(
 		    &b, "permitremoteopen", &o->permitted_remote_opens);
@@ -307,7 +263,7 @@ config_dump(const struct options *o)
 		dump_state(&b, "addkeystoagent", kw_yesnoaskconfirm,
 		    o->add_keys_to_agent);
 	else
-		dump_printf(&b, "addkeystoagent%s %d\n",
+		strbuf_addf(&b, "addkeystoagent%s %d\n",
 		    o->add_keys_to_agent == 3 ? " confirm" : "",
 		    o->add_keys_to_agent_lifespan);
 
@@ -317,27 +273,27 @@ config_dump(const struct options *o)
 		dump_str(&b, "forwardagent", o->forward_agent_sock_path);
 
 	if (o->connection_timeout == -1)
-		dump_printf(&b, "connecttimeout none\n");
+		strbuf_add(&b, "connecttimeout none\n");
 	else
 		dump_int(&b, "connecttimeout", o->connection_timeout);
 
-	dump_printf(&b, "tunneldevice");
+	strbuf_add(&b, "tunneldevice");
 	if (o->tun_local == KW_TUNID_ANY)
-		dump_printf(&b, " any");
+		strbuf_add(&b, " any");
 	else
-		dump_printf(&b, " %d", o->tun_local);
+		strbuf_addf(&b, " %d", o->tun_local);
 	if (o->tun_remote == KW_TUNID_ANY)
-		dump_printf(&b, ":any");
+		strbuf_add(&b, ":any");
 	else
-		dump_printf(&b, ":%d", o->tun_remote);
-	dump_printf(&b, "\n");
+		strbuf_addf(&b, ":%d", o->tun_remote);
+	strbuf_add(&b, "\n");
 
-	dump_printf(&b, "canonicalizePermittedcnames");
+	strbuf_add(&b, "canonicalizePermittedcnames");
 	if (o->permitted_cnames.n == 0)
-		dump_printf(&b, " none");
+		strbuf_add(&b, " none");
 	for (i = 0; i < o->permitted_cnames.n; i++)
-		dump_printf(&b, " %s", o->permitted_cnames.v[i]);
-	dump_printf(&b, "\n");
+		strbuf_addf(&b, " %s", o->permitted_cnames.v[i]);
+	strbuf_add(&b, "\n");
 
 	if (o->control_persist == 0 || o->control_persist_timeout == 0)
 		dump_flag(&b, "controlpersist", o->control_persist);
@@ -345,21 +301,21 @@ config_dump(const struct options *o)
 		dump_int(&b, "controlpersist", o->control_persist_timeout);
 
 	if (o->escape_char == KW_ESCAPE_NONE)
-		dump_printf(&b, "escapechar none\n");
+		strbuf_add(&b, "escapechar none\n");
 	else {
 		dump_vis(buf, o->escape_char);
-		dump_printf(&b, "escapechar %s\n", buf);
+		strbuf_addf(&b, "escapechar %s\n", buf);
 	}
 
-	dump_printf(&b, "ipqos %s ",
+	strbuf_addf(&b, "ipqos %s ",
 	    dump_ipqos(o->ip_qos_interactive, qb1, sizeof(qb1)));
-	dump_printf(&b, "%s\n", dump_ipqos(o->ip_qos_bulk, qb2, sizeof(qb2)));
+	strbuf_addf(&b, "%s\n", dump_ipqos(o->ip_qos_bulk, qb2, sizeof(qb2)));
 
-	dump_printf(&b, "rekeylimit %llu %d\n",
+	strbuf_addf(&b, "rekeylimit %llu %d\n",
 	    (unsigned long long)o->rekey_limit, o->rekey_interval);
-	dump_printf(&b, "streamlocalbindmask 0%o\n",
+	strbuf_addf(&b, "streamlocalbindmask 0%o\n",
 	    (unsigned)o->stream_local_bind_mask);
-	dump_printf(&b, "syslogfacility %s\n",
+	strbuf_addf(&b, "syslogfacility %s\n",
 	    keywords_state_name(kw_log_facility, o->log_facility));
 
 	if (o->jump_host == NULL)
@@ -368,7 +324,7 @@ config_dump(const struct options *o)
 		num = strchr(o->jump_host, ':') != NULL ||
 		    strspn(o->jump_host, "1234567890.") == strlen(o->jump_host);
 		snprintf(buf, sizeof(buf), "%d", o->jump_port);
-		dump_printf(&b, "proxyjump %s%s%s%s%s%s%s%s%s\n",
+		strbuf_addf(&b, "proxyjump %s%s%s%s%s%s%s%s%s\n",
 		    o->jump_extra == NULL ? "" : o->jump_extra,
 		    o->jump_extra == NULL ? "" : ",",
 		    o->jump_user == NULL ? "" : o->jump_user,
@@ -376,11 +332,5 @@ config_dump(const struct options *o)
 		    o->jump_host, num ? "]" : "", o->jump_port <= 0 ? "" : ":",
 		    o->jump_port <= 0 ? "" : buf);
 	}
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	if (b.p == NULL)
-		return strdup("");
-	return b.p;
+	return strbuf_finish(&b);
 }

@@ -15,39 +15,14 @@
 
 #include "parser/expand.h"
 #include "parser/sha1.h"
-
-struct expand_buf {
-	char *p;
-	size_t n, cap;
-};
-
-static int
-expand_put(struct expand_buf *b, const char *s, size_t len)
-{
-	char *np;
-	size_t ncap;
-
-	if (b->n + len + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 64;
-		while (ncap < b->n + len + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL)
-			return -2;
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->n, s, len);
-	b->n += len;
-	b->p[b->n] = '\0';
-	return 0;
-}
+#include "parser/strbuf.h"
 
 int
 expand_string(const char *s, int percent, int dollar,
     const struct expand_token *toks, size_t n, char **out, char *errbuf,
     size_t errlen, int *missing)
 {
-	struct expand_buf b = { NULL, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	const char *end, *val;
 	char *var = NULL;
 	size_t i, len;
@@ -58,8 +33,6 @@ expand_string(const char *s, int percent, int dollar,
 		*missing = 0;
 	if (errbuf != NULL && errlen > 0)
 		errbuf[0] = '\0';
-	if (expand_put(&b, "", 0) != 0)
-		return -2;
 	for (; *s != '\0'; s++) {
 		if (dollar && s[0] == '$' && s[1] == '{') {
 			s += 2;
@@ -84,10 +57,8 @@ expand_string(const char *s, int percent, int dollar,
 				snprintf(errbuf, errlen,
 				    "env var ${%s} has no value", var);
 				miss = 1;
-			} else if (expand_put(&b, val, strlen(val)) != 0) {
-				r = -2;
-				goto out;
-			}
+			} else
+				strbuf_add(&b, val);
 			free(var);
 			var = NULL;
 			s += len;
@@ -100,19 +71,13 @@ expand_string(const char *s, int percent, int dollar,
 			while (*t != '\0' && !(percent && *t == '%') &&
 			    !(dollar && t[0] == '$' && t[1] == '{'))
 				t++;
-			if (expand_put(&b, s, (size_t)(t - s)) != 0) {
-				r = -2;
-				goto out;
-			}
+			strbuf_addn(&b, s, (size_t)(t - s));
 			s = t - 1;
 			continue;
 		}
 		s++;
 		if (*s == '%') {
-			if (expand_put(&b, s, 1) != 0) {
-				r = -2;
-				goto out;
-			}
+			strbuf_addn(&b, s, 1);
 			continue;
 		}
 		if (*s == '\0') {
@@ -126,22 +91,24 @@ expand_string(const char *s, int percent, int dollar,
 			snprintf(errbuf, errlen, "unknown key %%%c", *s);
 			goto out;
 		}
-		if (expand_put(&b, toks[i].value, strlen(toks[i].value)) != 0) {
-			r = -2;
-			goto out;
-		}
+		strbuf_add(&b, toks[i].value);
 	}
 	if (miss) {
 		if (missing != NULL)
 			*missing = 1;
 		goto out;
 	}
-	*out = b.p;
-	b.p = NULL;
+	if ((*out = strbuf_finish(&b)) == NULL) {
+		r = -2;
+		goto out;
+	}
 	r = 0;
 out:
+	/* an append that ran out of memory may have led to the error */
+	if (b.oom)
+		r = -2;
 	free(var);
-	free(b.p);
+	strbuf_free(&b);
 	return r;
 }
 

@@ -40,6 +40,7 @@
 #include "parser/options.h"
 #include "parser/regexhint.h"
 #include "parser/plan.h"
+#include "parser/strbuf.h"
 
 /* ------------------------------------------------------------------ */
 /* Keyword table (ours: what the linter needs to know of each keyword). */
@@ -209,41 +210,6 @@ struct lint_ctx {
 };
 
 #define LINT_OOM(c) ((c)->oom = 1)
-
-/* vasprintf without _GNU_SOURCE. Returns NULL on out of memory. */
-static char *lint_vfmt(const char *fmt, va_list ap)
-    __attribute__((format(printf, 1, 0)));
-
-static char *
-lint_vfmt(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	char *s;
-	int n;
-
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
-		return NULL;
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
-static char *lint_fmt(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static char *
-lint_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = lint_vfmt(fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 static int
 lint_grow(void **v, size_t *cap, size_t n, size_t elt)
@@ -483,7 +449,7 @@ lint_hint(struct lint_ctx *c, struct diag *d, const char *fmt, ...)
 	if (d == NULL)
 		return;
 	va_start(ap, fmt);
-	h = lint_vfmt(fmt, ap);
+	h = diag_vfmt(fmt, ap);
 	va_end(ap);
 	if (h == NULL) {
 		LINT_OOM(c);
@@ -1188,13 +1154,13 @@ lint_include(
 		path = NULL;
 		if (*arg == '~' && (arg[1] == '/' || arg[1] == '\0')) {
 			home = lint_glob_home(c);
-			path = lint_fmt("%s%s", home, arg + 1);
+			path = diag_fmt("%s%s", home, arg + 1);
 		} else if (*arg == '/' || *arg == '~')
-			path = lint_fmt("%s", arg);
+			path = diag_fmt("%s", arg);
 		else if (userconf)
-			path = lint_fmt("%s/.ssh/%s", lint_glob_home(c), arg);
+			path = diag_fmt("%s/.ssh/%s", lint_glob_home(c), arg);
 		else
-			path = lint_fmt("/etc/ssh/%s", arg);
+			path = diag_fmt("/etc/ssh/%s", arg);
 		if (path == NULL) {
 			LINT_OOM(c);
 			return;
@@ -2880,68 +2846,10 @@ lint_exit_status(const struct diag_list *dl)
 	return st;
 }
 
-struct lint_buf {
-	char *s;
-	size_t n, cap;
-	int oom;
-};
-
-static void
-lint_buf_add(struct lint_buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (lint_grow((void **)&b->s, &b->cap, b->n + n + 1, 1) != 0) {
-		b->oom = 1;
-		return;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void
-lint_buf_str(struct lint_buf *b, const char *s)
-{
-	lint_buf_add(b, s, strlen(s));
-}
-
-static void lint_buf_fmt(struct lint_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-lint_buf_fmt(struct lint_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = lint_vfmt(fmt, ap);
-	va_end(ap);
-	if (s == NULL) {
-		b->oom = 1;
-		return;
-	}
-	lint_buf_add(b, s, strlen(s));
-	free(s);
-}
-
-static char *
-lint_buf_finish(struct lint_buf *b)
-{
-	if (b->oom) {
-		free(b->s);
-		return NULL;
-	}
-	if (b->s == NULL)
-		return strdup("");
-	return b->s;
-}
-
 char *
 lint_format_text(const struct diag_list *dl, int with_hints)
 {
-	struct lint_buf b = { NULL, 0, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	size_t i;
 	int n;
 	char *line;
@@ -2953,107 +2861,42 @@ lint_format_text(const struct diag_list *dl, int with_hints)
 			break;
 		}
 		diag_format_gcc(&dl->v[i], line, (size_t)n + 1);
-		lint_buf_str(&b, line);
-		lint_buf_str(&b, "\n");
+		strbuf_add(&b, line);
+		strbuf_add(&b, "\n");
 		free(line);
 		if (with_hints && dl->v[i].hint != NULL)
-			lint_buf_fmt(&b, "  hint: %s\n", dl->v[i].hint);
+			strbuf_addf(&b, "  hint: %s\n", dl->v[i].hint);
 	}
-	return lint_buf_finish(&b);
-}
-
-static void
-lint_json_str(struct lint_buf *b, const char *s)
-{
-	const unsigned char *p;
-	char esc[8];
-
-	if (s == NULL) {
-		lint_buf_str(b, "null");
-		return;
-	}
-	lint_buf_str(b, "\"");
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			lint_buf_str(b, "\\\"");
-			break;
-		case '\\':
-			lint_buf_str(b, "\\\\");
-			break;
-		case '\n':
-			lint_buf_str(b, "\\n");
-			break;
-		case '\r':
-			lint_buf_str(b, "\\r");
-			break;
-		case '\t':
-			lint_buf_str(b, "\\t");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				snprintf(esc, sizeof(esc), "\\u%04x", *p);
-				lint_buf_str(b, esc);
-			} else if (*p >= 0x80) {
-				/* pass valid UTF-8 through; escape the
-				 * rest as U+FFFD-free \u00XX bytes */
-				size_t len = 0;
-
-				if ((*p & 0xe0) == 0xc0)
-					len = 2;
-				else if ((*p & 0xf0) == 0xe0)
-					len = 3;
-				else if ((*p & 0xf8) == 0xf0)
-					len = 4;
-				if (len > 0) {
-					size_t k;
-
-					for (k = 1; k < len; k++)
-						if ((p[k] & 0xc0) != 0x80)
-							break;
-					if (k == len) {
-						lint_buf_add(
-						    b, (const char *)p, len);
-						p += len - 1;
-						break;
-					}
-				}
-				snprintf(esc, sizeof(esc), "\\u%04x", *p);
-				lint_buf_str(b, esc);
-			} else
-				lint_buf_add(b, (const char *)p, 1);
-			break;
-		}
-	}
-	lint_buf_str(b, "\"");
+	return strbuf_finish(&b);
 }
 
 char *
 lint_format_json(const struct diag_list *dl)
 {
-	struct lint_buf b = { NULL, 0, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	size_t i;
 	const struct diag *d;
 
-	lint_buf_str(&b, "{\"diagnostics\":[");
+	strbuf_add(&b, "{\"diagnostics\":[");
 	for (i = 0; i < dl->n; i++) {
 		d = &dl->v[i];
-		lint_buf_str(&b, i ? ",\n{\"file\":" : "\n{\"file\":");
-		lint_json_str(&b, d->file);
-		lint_buf_fmt(&b,
+		strbuf_add(&b, i ? ",\n{\"file\":" : "\n{\"file\":");
+		strbuf_add_json(&b, d->file, STRBUF_JSON_HEXBYTES);
+		strbuf_addf(&b,
 		    ",\"line\":%d,\"column\":%d,\"severity\":", d->line,
 		    d->column > 0 ? d->column : 1);
-		lint_json_str(&b, diag_severity_name(d->severity));
-		lint_buf_str(&b, ",\"rule\":");
-		lint_json_str(&b, d->rule);
-		lint_buf_str(&b, ",\"message\":");
-		lint_json_str(&b, d->message);
-		lint_buf_str(&b, ",\"hint\":");
-		lint_json_str(&b, d->hint);
-		lint_buf_str(&b, "}");
+		strbuf_add_json(
+		    &b, diag_severity_name(d->severity), STRBUF_JSON_HEXBYTES);
+		strbuf_add(&b, ",\"rule\":");
+		strbuf_add_json(&b, d->rule, STRBUF_JSON_HEXBYTES);
+		strbuf_add(&b, ",\"message\":");
+		strbuf_add_json(&b, d->message, STRBUF_JSON_HEXBYTES);
+		strbuf_add(&b, ",\"hint\":");
+		strbuf_add_json(&b, d->hint, STRBUF_JSON_HEXBYTES);
+		strbuf_add(&b, "}");
 	}
-	lint_buf_str(&b, dl->n ? "\n]}\n" : "]}\n");
-	return lint_buf_finish(&b);
+	strbuf_add(&b, dl->n ? "\n]}\n" : "]}\n");
+	return strbuf_finish(&b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -3127,7 +2970,7 @@ lint_read_tree(struct lint_ctx *c)
 	if (c->env->user_config != NULL)
 		upath = strdup(c->env->user_config);
 	else
-		upath = lint_fmt("%s/.ssh/config", lint_pw_home(c));
+		upath = diag_fmt("%s/.ssh/config", lint_pw_home(c));
 	if (upath == NULL) {
 		LINT_OOM(c);
 		return;

@@ -17,40 +17,10 @@
 #include <strings.h>
 
 #include "parser/plan.h"
+#include "parser/strbuf.h"
 
 #define PLAN_DEFAULT_PORT 22
 #define PLAN_CMDLINE_FILE "command line"
-
-/* A growable string for diagnostics text. */
-struct plan_str {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-plan_str_add(struct plan_str *b, const char *s)
-{
-	size_t n, ncap;
-	char *ns;
-
-	if (b->oom || s == NULL)
-		return;
-	n = strlen(s);
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 64;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((ns = realloc(b->s, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
 
 static int
 plan_streq(const char *a, const char *b)
@@ -319,27 +289,20 @@ plan_jump_events(const struct plan_hop *cur, int verbose,
 static char *
 plan_chain_text(const struct plan_hop *rev, size_t n)
 {
-	struct plan_str b = { NULL, 0, 0, 0 };
-	char more[64];
+	struct strbuf b = STRBUF_INIT;
 	size_t i;
 
 	/* Long chains keep their ends: the first 3 and the last 3 hops. */
-	plan_str_add(&b, "");
 	for (i = n; i > 0; i--) {
 		if (n > 8 && i == n - 3) {
-			snprintf(more, sizeof(more), "(%zu more) -> ", n - 6);
-			plan_str_add(&b, more);
+			strbuf_addf(&b, "(%zu more) -> ", n - 6);
 			i = 3;
 		}
-		plan_str_add(&b, rev[i - 1].alias);
+		strbuf_add(&b, rev[i - 1].alias);
 		if (i > 1)
-			plan_str_add(&b, " -> ");
+			strbuf_add(&b, " -> ");
 	}
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return strbuf_finish(&b);
 }
 
 /*
@@ -349,29 +312,24 @@ plan_chain_text(const struct plan_hop *rev, size_t n)
 static char *
 plan_lines_text(const struct plan_hop *rev, size_t from, size_t n)
 {
-	struct plan_str b = { NULL, 0, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	char buf[512];
 	size_t i;
 
-	plan_str_add(&b, "");
 	for (i = from > 0 ? from : 1; i < n; i++) {
 		if (rev[i].named_at.kind == ORIGIN_UNSET)
 			continue;
 		plan_origin_text(&rev[i].named_at, buf, sizeof(buf));
 		if (b.len > 0)
-			plan_str_add(&b, ", ");
-		plan_str_add(&b, buf);
-		plan_str_add(&b, " (");
-		plan_str_add(&b, rev[i].alias);
-		plan_str_add(&b, " -> ");
-		plan_str_add(&b, rev[i - 1].alias);
-		plan_str_add(&b, ")");
+			strbuf_add(&b, ", ");
+		strbuf_add(&b, buf);
+		strbuf_add(&b, " (");
+		strbuf_add(&b, rev[i].alias);
+		strbuf_add(&b, " -> ");
+		strbuf_add(&b, rev[i - 1].alias);
+		strbuf_add(&b, ")");
 	}
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return strbuf_finish(&b);
 }
 
 static int

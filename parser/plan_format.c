@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "parser/plan_format.h"
+#include "parser/strbuf.h"
 
 #define PF_WIDTH 80
 #define PF_VALUE_COL 24 /* two spaces, a 21-column label, one space */
@@ -33,39 +34,32 @@ struct pf_names {
 	size_t n;
 };
 
-/* A growable output buffer; the first failed allocation sticks. */
+/* The output and, for the text layout, the column of the next byte. */
 struct pf_buf {
-	char *s;
-	size_t len, cap;
-	int oom;
-	size_t col; /* column of the next byte, for the text layout */
+	struct strbuf sb;
+	size_t col;
 	const struct pf_names *names; /* text only; may be NULL */
 };
+
+/* Advance the column over what was just appended from offset from. */
+static void
+pf_track(struct pf_buf *b, size_t from)
+{
+	size_t i;
+
+	if (b->sb.oom)
+		return;
+	for (i = from; i < b->sb.len; i++)
+		b->col = b->sb.s[i] == '\n' ? 0 : b->col + 1;
+}
 
 static void
 pf_addn(struct pf_buf *b, const char *s, size_t n)
 {
-	size_t ncap, i;
-	char *ns;
+	size_t from = b->sb.len;
 
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 1024;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((ns = realloc(b->s, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	for (i = 0; i < n; i++)
-		b->col = s[i] == '\n' ? 0 : b->col + 1;
+	strbuf_addn(&b->sb, s, n);
+	pf_track(b, from);
 }
 
 static void
@@ -81,48 +75,25 @@ static void
 pf_addf(struct pf_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	char small[256], *big;
-	int n;
+	size_t from = b->sb.len;
 
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	strbuf_addvf(&b->sb, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	if ((size_t)n < sizeof(small)) {
-		pf_addn(b, small, (size_t)n);
-		return;
-	}
-	if ((big = malloc((size_t)n + 1)) == NULL) {
-		b->oom = 1;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	pf_addn(b, big, (size_t)n);
-	free(big);
+	pf_track(b, from);
 }
 
 static void
 pf_pad_to(struct pf_buf *b, size_t col)
 {
-	while (!b->oom && b->col < col)
+	while (!b->sb.oom && b->col < col)
 		pf_addn(b, " ", 1);
 }
 
 static char *
 pf_finish(struct pf_buf *b)
 {
-	if (b->oom) {
-		free(b->s);
-		return NULL;
-	}
-	if (b->s == NULL)
-		return strdup("");
-	return b->s;
+	return strbuf_finish(&b->sb);
 }
 
 /* The ssh_config keyword of each option, for -v and JSON "options". */
@@ -530,7 +501,7 @@ pf_text_all_options(struct pf_buf *b, const struct options *o)
 	int id;
 
 	if ((dump = config_dump(o)) == NULL) {
-		b->oom = 1;
+		b->sb.oom = 1;
 		return;
 	}
 	pf_add(
@@ -586,7 +557,7 @@ pf_default_identities(const struct options *o)
 static void
 pf_text_default_identities(struct pf_buf *b, const struct options *o)
 {
-	struct pf_buf v = { NULL, 0, 0, 0, 0, NULL };
+	struct pf_buf v = { STRBUF_INIT, 0, NULL };
 	size_t k;
 
 	pf_add(&v, o->identity_files[0].path);
@@ -595,13 +566,13 @@ pf_text_default_identities(struct pf_buf *b, const struct options *o)
 		pf_add(&v, strrchr(o->identity_files[k].path, '/') + 1);
 	}
 	pf_add(&v, " (those that exist)");
-	if (v.oom) {
-		b->oom = 1;
-		free(v.s);
+	if (v.sb.oom) {
+		b->sb.oom = 1;
+		strbuf_free(&v.sb);
 		return;
 	}
-	pf_row(b, "IdentityFile", v.s, &o->identity_files[0].origin);
-	free(v.s);
+	pf_row(b, "IdentityFile", v.sb.s, &o->identity_files[0].origin);
+	strbuf_free(&v.sb);
 }
 
 /* No HostName line: ssh connects to the alias itself. */
@@ -789,7 +760,7 @@ pf_text_forwards(struct pf_buf *b, const struct plan *p)
 char *
 plan_format_text(const struct plan *p, int flags)
 {
-	struct pf_buf b = { NULL, 0, 0, 0, 0, NULL };
+	struct pf_buf b = { STRBUF_INIT, 0, NULL };
 	struct pf_names nm;
 	size_t i, k;
 
@@ -825,90 +796,18 @@ plan_format_text(const struct plan *p, int flags)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-pf_utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
+/* Strings in the plan JSON: short escapes, U+FFFD for bytes that are not
+ * UTF-8 (doc/plan-schema.md). */
 static void
 pf_json_str(struct pf_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-
-	if (s == NULL) {
-		pf_add(b, "null");
-		return;
-	}
-	pf_add(b, "\"");
-	while (*p != '\0') {
-		switch (*p) {
-		case '"':
-			pf_add(b, "\\\"");
-			break;
-		case '\\':
-			pf_add(b, "\\\\");
-			break;
-		case '\n':
-			pf_add(b, "\\n");
-			break;
-		case '\r':
-			pf_add(b, "\\r");
-			break;
-		case '\t':
-			pf_add(b, "\\t");
-			break;
-		case '\b':
-			pf_add(b, "\\b");
-			break;
-		case '\f':
-			pf_add(b, "\\f");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				pf_addf(b, "\\u%04x", *p);
-				break;
-			}
-			if ((n = pf_utf8_len(p)) == 0) {
-				pf_add(b, "\\ufffd");
-				break;
-			}
-			pf_addn(b, (const char *)p, n);
-			p += n - 1;
-			break;
-		}
-		p++;
-	}
-	pf_add(b, "\"");
+	strbuf_add_json(&b->sb, s, 0);
 }
 
 char *
 plan_format_json_string(const char *s)
 {
-	struct pf_buf b = { NULL, 0, 0, 0, 0, NULL };
+	struct pf_buf b = { STRBUF_INIT, 0, NULL };
 
 	pf_json_str(&b, s);
 	return pf_finish(&b);
@@ -1041,7 +940,7 @@ pf_json_options(struct pf_buf *b, const struct options *o)
 	int id;
 
 	if ((dump = config_dump(o)) == NULL) {
-		b->oom = 1;
+		b->sb.oom = 1;
 		return;
 	}
 	pf_add(b, ",\"options\":[");
@@ -1109,14 +1008,14 @@ pf_json_hop(
 	    b, "port", o->port > 0 ? o->port : 22, &o->origin[OPT_PORT]);
 	pf_add(b, ",\"proxy_jump\":");
 	if (o->jump_host != NULL) {
-		struct pf_buf t = { NULL, 0, 0, 0, 0, NULL };
+		struct pf_buf t = { STRBUF_INIT, 0, NULL };
 
 		pf_proxyjump_text(&t, o);
-		if (t.oom)
-			b->oom = 1;
+		if (t.sb.oom)
+			b->sb.oom = 1;
 		pf_add(b, "{\"value\":");
-		pf_json_str(b, t.s != NULL ? t.s : "");
-		free(t.s);
+		pf_json_str(b, t.sb.s != NULL ? t.sb.s : "");
+		strbuf_free(&t.sb);
 		pf_add(b, ",\"origin\":");
 		pf_json_origin(b, &o->origin[OPT_PROXY_JUMP]);
 		pf_add(b, "}");
@@ -1265,7 +1164,7 @@ char *
 plan_format_json(const struct plan *p, const char *destination,
     const struct diag_list *dl, int flags)
 {
-	struct pf_buf b = { NULL, 0, 0, 0, 0, NULL };
+	struct pf_buf b = { STRBUF_INIT, 0, NULL };
 	const struct options *o;
 	size_t i;
 
@@ -1307,7 +1206,7 @@ plan_format_json(const struct plan *p, const char *destination,
 char *
 plan_format_diags(const struct diag_list *dl)
 {
-	struct pf_buf b = { NULL, 0, 0, 0, 0, NULL };
+	struct pf_buf b = { STRBUF_INIT, 0, NULL };
 	const struct diag *d;
 	size_t i;
 
