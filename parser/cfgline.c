@@ -41,41 +41,37 @@ void
 cfgline_diag(struct cfg *c, const char *file, int line, int trunc,
     enum diag_style style, int severity, const char *rule, const char *fmt, ...)
 {
-	char fbuf[256], *msg = NULL;
+	char fbuf[256], *msg;
 	va_list ap;
 	struct diag *d;
-	int n;
+	int r;
 
 	if (file == NULL)
 		file = "";
 	snprintf(fbuf, sizeof(fbuf), trunc ? "%.200s" : "%.255s", file);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (msg = malloc((size_t)n + 1)) == NULL) {
-		c->oom = 1;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	if (line == 0 && style != DIAG_STYLE_BARE) {
-		/* the command line: diag_format_ssh only prints a location
-		 * for line > 0, so keep ssh's "command-line line 0:" text in
-		 * the message itself */
-		if (diag_add(c->dl, fbuf, 0, 0, (enum diag_severity)severity,
-		        rule,
-		        style == DIAG_STYLE_COLON ? "%s: line 0: %s"
-		                                  : "%s line 0: %s",
-		        fbuf, msg) != 0)
+	if (line != 0 || style == DIAG_STYLE_BARE) {
+		r = diag_addv(c->dl, fbuf, line, 0,
+		    (enum diag_severity)severity, rule, fmt, ap);
+		va_end(ap);
+		if (r != 0)
 			c->oom = 1;
 		else if ((d = diag_last(c->dl)) != NULL)
-			d->style = DIAG_STYLE_BARE;
-	} else if (diag_add(c->dl, fbuf, line, 0, (enum diag_severity)severity,
-	               rule, "%s", msg) != 0)
+			d->style = style;
+		return;
+	}
+	msg = diag_vfmt(fmt, ap);
+	va_end(ap);
+	/* the command line: diag_format_ssh only prints a location for
+	 * line > 0, so keep ssh's "command-line line 0:" text in the
+	 * message itself */
+	if (msg == NULL ||
+	    diag_add(c->dl, fbuf, 0, 0, (enum diag_severity)severity, rule,
+	        style == DIAG_STYLE_COLON ? "%s: line 0: %s" : "%s line 0: %s",
+	        fbuf, msg) != 0)
 		c->oom = 1;
 	else if ((d = diag_last(c->dl)) != NULL)
-		d->style = style;
+		d->style = DIAG_STYLE_BARE;
 	free(msg);
 }
 

@@ -133,16 +133,15 @@ static void config_plain_fatal(struct cfg *c, const char *rule, const char *fmt,
 static void
 config_plain_fatal(struct cfg *c, const char *rule, const char *fmt, ...)
 {
-	char buf[2048];
 	struct diag *d;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	r = diag_addv(c->dl, "command-line", 0, 0, DIAG_ERROR, rule, fmt, ap);
 	va_end(ap);
 	c->fatal = 1;
-	if (diag_add(c->dl, "command-line", 0, 0, DIAG_ERROR, rule, "%s",
-	        buf) != 0) {
+	if (r != 0) {
 		c->oom = 1;
 		return;
 	}
@@ -158,14 +157,14 @@ static void config_error(struct cfg *c, const char *rule, const char *fmt, ...)
 static void
 config_error(struct cfg *c, const char *rule, const char *fmt, ...)
 {
-	char buf[2048];
 	struct diag *d;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	r = diag_addv(c->dl, "", 0, 0, DIAG_ERROR, rule, fmt, ap);
 	va_end(ap);
-	if (diag_add(c->dl, "", 0, 0, DIAG_ERROR, rule, "%s", buf) != 0) {
+	if (r != 0) {
 		c->oom = 1;
 		return;
 	}

@@ -35,8 +35,8 @@ diag_list_free(struct diag_list *dl)
 	diag_list_init(dl);
 }
 
-static char *
-diag_vasprintf(const char *fmt, va_list ap)
+char *
+diag_vfmt(const char *fmt, va_list ap)
 {
 	va_list ap2;
 	char *s;
@@ -45,11 +45,21 @@ diag_vasprintf(const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
-		return NULL;
-	if ((s = malloc((size_t)n + 1)) == NULL)
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
 		return NULL;
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *
+diag_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = diag_vfmt(fmt, ap);
+	va_end(ap);
 	return s;
 }
 
@@ -77,7 +87,7 @@ diag_addv(struct diag_list *dl, const char *file, int line, int column,
 	d->severity = sev;
 	d->file = strdup(file != NULL ? file : "");
 	d->rule = strdup(rule != NULL ? rule : "");
-	d->message = diag_vasprintf(fmt, ap);
+	d->message = diag_vfmt(fmt, ap);
 	if (d->file == NULL || d->rule == NULL || d->message == NULL) {
 		free(d->file);
 		free(d->rule);
@@ -114,7 +124,7 @@ diag_set_hint(struct diag *d, const char *fmt, ...)
 	char *h;
 
 	va_start(ap, fmt);
-	h = diag_vasprintf(fmt, ap);
+	h = diag_vfmt(fmt, ap);
 	va_end(ap);
 	if (h == NULL)
 		return -1;

@@ -61,6 +61,15 @@ int diag_addv(struct diag_list *dl, const char *file, int line, int column,
     enum diag_severity sev, const char *rule, const char *fmt, va_list ap)
     __attribute__((format(printf, 7, 0)));
 
+/*
+ * The message formatter behind diag_add, for callers that build a message
+ * before deciding how to record it: a malloc'd string the caller frees, or
+ * NULL on out of memory. ap is consumed.
+ */
+char *diag_vfmt(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+char *diag_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The last diagnostic added, for setting style/fatal/hint after diag_add. */
 struct diag *diag_last(struct diag_list *dl);
 

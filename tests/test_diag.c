@@ -63,6 +63,20 @@ START_TEST(test_diag_format_gcc)
 }
 END_TEST
 
+START_TEST(test_diag_fmt_formats_into_new_string)
+{
+	char *s;
+
+	s = diag_fmt("%s line %d: %s", "command-line", 0, "Bad port");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "command-line line 0: Bad port");
+	free(s);
+	s = diag_fmt("%s", "");
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
 static Suite *
 diag_suite(void)
 {
@@ -72,6 +86,7 @@ diag_suite(void)
 	tcase_add_test(tc, test_diag_add_collects_in_order);
 	tcase_add_test(tc, test_diag_format_ssh_styles);
 	tcase_add_test(tc, test_diag_format_gcc);
+	tcase_add_test(tc, test_diag_fmt_formats_into_new_string);
 	suite_add_tcase(s, tc);
 	return s;
 }
