@@ -177,6 +177,24 @@ jump_urldecode(const char *src, int *oom)
 	return ret;
 }
 
+/* Give the parsed parts to the caller's out-params that are not NULL; what
+ * is handed over is cleared here so that the out: label does not free it. */
+static void
+jump_hand_over(
+    char **user, char **host, int port, char **userp, char **hostp, int *portp)
+{
+	if (userp != NULL) {
+		*userp = *user;
+		*user = NULL;
+	}
+	if (hostp != NULL) {
+		*hostp = *host;
+		*host = NULL;
+	}
+	if (portp != NULL)
+		*portp = port;
+}
+
 int
 jump_parse_uri(const char *uri, char **userp, char **hostp, int *portp)
 {
@@ -226,16 +244,7 @@ jump_parse_uri(const char *uri, char **userp, char **hostp, int *portp)
 		if (tmp != NULL && *tmp != '\0')
 			goto out; /* a path: not allowed for ssh destinations */
 	}
-	if (userp != NULL) {
-		*userp = user;
-		user = NULL;
-	}
-	if (hostp != NULL) {
-		*hostp = host;
-		host = NULL;
-	}
-	if (portp != NULL)
-		*portp = port;
+	jump_hand_over(&user, &host, port, userp, hostp, portp);
 	r = 0;
 out:
 	free(dup);
@@ -284,16 +293,7 @@ jump_parse_user_host_port(const char *s, char **userp, char **hostp, int *portp)
 		if ((port = forward_a2port(tmp)) <= 0)
 			goto out;
 	}
-	if (userp != NULL) {
-		*userp = user;
-		user = NULL;
-	}
-	if (hostp != NULL) {
-		*hostp = host;
-		host = NULL;
-	}
-	if (portp != NULL)
-		*portp = port;
+	jump_hand_over(&user, &host, port, userp, hostp, portp);
 	r = 0;
 out:
 	free(sdup);
