@@ -21,6 +21,9 @@
 #   [--ciphers "aes128-gcm@openssh.com chacha20-poly1305@openssh.com"]
 #   [--clients "sshfwd ssh"] [--only bulk,echo,first,memory,socks,idle]
 #   [--idle-secs 10] [--out FILE.tsv]
+#   bench/forward_bench.sh [--clients "A B"] [--runs N] --table FILE.tsv
+#   prints the table of an earlier --out, complete or cut short (--out is
+#   written value by value).
 # SSHFWD=path/to/sshfwd (default: ./sshfwd, then build/sshfwd). With
 # --clients "ssh ssh2" both columns run OpenSSH (checks the bench itself).
 # Quick run: --size 100M --conns 200 --runs 3.
@@ -39,6 +42,7 @@ ONLY="bulk,echo,first,memory,socks,idle"
 IDLE_SECS=10
 ECHO_SIZE=32K
 OUT=
+TABLE=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--size) SIZE=$2; shift ;;
@@ -50,6 +54,7 @@ while [ $# -gt 0 ]; do
 	--idle-secs) IDLE_SECS=$2; shift ;;
 	--echo-size) ECHO_SIZE=$2; shift ;;
 	--out) OUT=$2; shift ;;
+	--table) TABLE=$2; shift ;;
 	-h | --help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'; exit 0 ;;
 	*) echo "forward_bench: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -65,6 +70,66 @@ read -r -a CLIENT_LIST <<<"$CLIENTS"
 [ "${#CLIENT_LIST[@]}" -eq 2 ] || { echo "forward_bench: --clients takes two names" >&2; exit 2; }
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
 
+# print_table TSV A B RUNS: medians, and a ratio where >1 means A is better.
+print_table() {
+	"${PY[@]}" - "$@" <<'EOF'
+import statistics, sys
+res, a, b, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+rows = {}
+order = []
+for line in open(res):
+    metric, cipher, who, val = line.rstrip("\n").split("\t")
+    key = (metric, cipher)
+    if key not in rows:
+        rows[key] = {}
+        order.append(key)
+    rows[key].setdefault(who, []).append(val)
+
+def med(vals):
+    nums = [float(v) for v in vals if v != "FAIL"]
+    if not nums:
+        return None, len(vals)
+    return statistics.median(nums), len(vals) - len(nums)
+
+def name(c):
+    return "OpenSSH" if c == "ssh" else ("OpenSSH#2" if c == "ssh2" else c)
+
+higher_better = ("MB/s",)
+print()
+print("%-34s %-30s %12s %12s %8s" % ("metric (median of %s runs)" % runs,
+                                       "cipher", name(a), name(b),
+                                       "ratio"))
+print("-" * 100)
+for key in order:
+    metric, cipher = key
+    ma, fa = med(rows[key].get(a, []))
+    mb, fb = med(rows[key].get(b, []))
+    ratio = "n/a"
+    if ma is not None and mb is not None:
+        if any(metric.endswith(h) for h in higher_better):
+            if mb > 0:
+                ratio = "%.2f" % (ma / mb)
+        elif ma > 0:
+            ratio = "%.2f" % (mb / ma)
+        elif mb == 0:
+            ratio = "="
+    def fmt(m, f):
+        s = "FAIL" if m is None else ("%.1f" % m if m < 1000 else "%.0f" % m)
+        if f and m is not None:
+            s += " (%dF)" % f
+        return s
+    print("%-34s %-30s %12s %12s %8s" % (metric, cipher, fmt(ma, fa),
+                                          fmt(mb, fb), ratio))
+print()
+print("ratio = %s/%s oriented so that >1 means %s is better "
+      "(throughput: higher; time, memory, CPU: lower)." % (name(a), name(b), name(a)))
+EOF
+}
+
+if [ -n "$TABLE" ]; then
+	print_table "$TABLE" "${CLIENT_LIST[0]}" "${CLIENT_LIST[1]}" "$RUNS"
+	exit 0
+fi
 [ "$(id -u)" -eq 0 ] || { echo "forward_bench: needs root (network namespaces)" >&2; exit 2; }
 CLIENT=ssh topo_require_root
 for c in "${CLIENT_LIST[@]}"; do
@@ -84,6 +149,8 @@ SIZE_BYTES=$(nk pattern-sha --size 0 >/dev/null && "${PY[@]}" -c 'import sys; sy
 
 echo "forward_bench: topology $TOPO_ID, size $SIZE, $CONNS connections, $RUNS runs, clients: ${CLIENT_LIST[*]}"
 echo "sshfwd: $SSHFWD"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "$OUT" ] || : >"$OUT"
 
 # Servers: on h1 and h3 a source, a sink, an echo; an HTTP server on h3.
 for h in h1 h3; do
@@ -109,9 +176,11 @@ run_client() {
 	CLIENT_CFG="$D/cfg_$cipher" client_start "$name" "$@"
 }
 
-# record METRIC CIPHER CLIENT VALUE
+# record METRIC CIPHER CLIENT VALUE (to --out at once too, so that a run
+# cut short still leaves its values)
 record() {
 	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RES"
+	[ -z "$OUT" ] || printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$OUT"
 }
 
 group_pids() { # the processes of process group $1
@@ -277,58 +346,5 @@ for run in $(seq "$RUNS"); do
 	fi
 done
 
-[ -n "$OUT" ] && cp "$RES" "$OUT"
-
-# The table: medians, and a ratio where >1 means the first client is better.
-"${PY[@]}" - "$RES" "${CLIENT_LIST[0]}" "${CLIENT_LIST[1]}" "$RUNS" <<'EOF'
-import statistics, sys
-res, a, b, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-rows = {}
-order = []
-for line in open(res):
-    metric, cipher, who, val = line.rstrip("\n").split("\t")
-    key = (metric, cipher)
-    if key not in rows:
-        rows[key] = {}
-        order.append(key)
-    rows[key].setdefault(who, []).append(val)
-
-def med(vals):
-    nums = [float(v) for v in vals if v != "FAIL"]
-    if not nums:
-        return None, len(vals)
-    return statistics.median(nums), len(vals) - len(nums)
-
-def name(c):
-    return "OpenSSH" if c == "ssh" else ("OpenSSH#2" if c == "ssh2" else c)
-
-higher_better = ("MB/s",)
-print()
-print("%-34s %-30s %12s %12s %8s" % ("metric (median of %s runs)" % runs,
-                                       "cipher", name(a), name(b),
-                                       "ratio"))
-print("-" * 100)
-for key in order:
-    metric, cipher = key
-    ma, fa = med(rows[key].get(a, []))
-    mb, fb = med(rows[key].get(b, []))
-    ratio = "n/a"
-    if ma is not None and mb is not None:
-        if any(metric.endswith(h) for h in higher_better):
-            if mb > 0:
-                ratio = "%.2f" % (ma / mb)
-        elif ma > 0:
-            ratio = "%.2f" % (mb / ma)
-        elif mb == 0:
-            ratio = "="
-    def fmt(m, f):
-        s = "FAIL" if m is None else ("%.1f" % m if m < 1000 else "%.0f" % m)
-        if f and m is not None:
-            s += " (%dF)" % f
-        return s
-    print("%-34s %-30s %12s %12s %8s" % (metric, cipher, fmt(ma, fa),
-                                          fmt(mb, fb), ratio))
-print()
-print("ratio = %s/%s oriented so that >1 means %s is better "
-      "(throughput: higher; time, memory, CPU: lower)." % (name(a), name(b), name(a)))
-EOF
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+print_table "$RES" "${CLIENT_LIST[0]}" "${CLIENT_LIST[1]}" "$RUNS"
