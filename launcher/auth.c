@@ -22,6 +22,13 @@
 
 #define AUTH_PROMPT_MAX 1024
 
+/*
+ * Internal to auth_step(): go round again now. A phase that moved on without
+ * anything sent to the server must not return AUTH_AGAIN, which waits for
+ * socket activity that will never come (until the server's LoginGraceTime).
+ */
+#define AUTH_LOOP ((enum auth_result)3)
+
 enum auth_phase {
 	PH_NONE, /* ssh_userauth_none */
 	PH_NEXT, /* pick the next method */
@@ -119,15 +126,20 @@ auth_tty_prompt(const char *prompt, int echo, char *buf, size_t len)
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (write(fd, prompt, strlen(prompt)) < 0) {
-		close(fd);
-		return -1;
-	}
+	/* Echo off before the prompt, as readpassphrase(3) does: TCSAFLUSH
+	 * drops typed-ahead input, so an answer typed (or pasted) as soon as
+	 * the prompt shows must not come before it. */
 	if (!echo && tcgetattr(fd, &old) == 0) {
 		tmp = old;
 		tmp.c_lflag &= ~(tcflag_t)ECHO;
 		if (tcsetattr(fd, TCSAFLUSH, &tmp) == 0)
 			restore = 1;
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		if (restore)
+			(void)tcsetattr(fd, TCSAFLUSH, &old);
+		close(fd);
+		return -1;
 	}
 	for (;;) {
 		n = read(fd, &c, 1);
@@ -229,7 +241,7 @@ auth_result(struct hop *h, int rc, const char *method)
 		a->iorder = 0;
 		a->iid = 0; /* ssh offers every key again */
 		a->phase = PH_NEXT;
-		return AUTH_AGAIN;
+		return AUTH_LOOP;
 	}
 	if (rc == SSH_AUTH_ERROR) {
 		log_msg(LOG_ERROR, "%s: authentication error: %s", h->name,
@@ -662,7 +674,7 @@ auth_kbdint(struct hop *h)
 		return AUTH_AGAIN;
 	if (rc == SSH_AUTH_DENIED) {
 		auth_pick_next(h);
-		return AUTH_AGAIN;
+		return AUTH_LOOP;
 	}
 	return auth_result(h, rc, "keyboard-interactive");
 }
@@ -680,7 +692,7 @@ auth_password(struct hop *h)
 	if (a->password == NULL) {
 		if (a->password_tries >= max) {
 			auth_pick_next(h);
-			return AUTH_AGAIN;
+			return AUTH_LOOP;
 		}
 		snprintf(prompt, sizeof(prompt), "%s@%s's password: ",
 		    auth_user(h) != NULL ? auth_user(h) : "", h->o->hostname);
@@ -700,7 +712,7 @@ auth_password(struct hop *h)
 	a->password = NULL;
 	if (rc == SSH_AUTH_DENIED) {
 		log_msg(LOG_ERROR, "Permission denied, please try again.");
-		return AUTH_AGAIN;
+		return AUTH_LOOP;
 	}
 	return auth_result(h, rc, "password");
 }
@@ -710,6 +722,7 @@ auth_step(struct hop *h)
 {
 	struct auth *a = h->auth;
 	struct auth_id *id;
+	enum auth_result ar;
 	int rc;
 
 	for (;;) {
@@ -718,10 +731,18 @@ auth_step(struct hop *h)
 			rc = ssh_userauth_none(h->s, NULL);
 			if (rc == SSH_AUTH_AGAIN)
 				return AUTH_AGAIN;
-			if (rc == SSH_AUTH_SUCCESS)
-				return auth_result(h, rc, "none");
-			if (rc == SSH_AUTH_ERROR)
-				return auth_result(h, rc, "none");
+			if (rc == SSH_AUTH_SUCCESS) {
+				ar = auth_result(h, rc, "none");
+				if (ar != AUTH_LOOP)
+					return ar;
+				break;
+			}
+			if (rc == SSH_AUTH_ERROR) {
+				ar = auth_result(h, rc, "none");
+				if (ar != AUTH_LOOP)
+					return ar;
+				break;
+			}
 			a->methods = ssh_userauth_list(h->s, NULL);
 			auth_parse_order(h);
 			a->iorder = 0;
@@ -794,8 +815,12 @@ auth_step(struct hop *h)
 			if (rc == SSH_AUTH_AGAIN)
 				return AUTH_AGAIN;
 			if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL ||
-			    rc == SSH_AUTH_ERROR)
-				return auth_result(h, rc, "publickey");
+			    rc == SSH_AUTH_ERROR) {
+				ar = auth_result(h, rc, "publickey");
+				if (ar != AUTH_LOOP)
+					return ar;
+				break;
+			}
 			a->phase = PH_KEY_NEXT;
 			break;
 		case PH_KEY_TRY:
@@ -803,8 +828,12 @@ auth_step(struct hop *h)
 			rc = ssh_userauth_try_publickey(h->s, NULL, id->pub);
 			if (rc == SSH_AUTH_AGAIN)
 				return AUTH_AGAIN;
-			if (rc == SSH_AUTH_ERROR)
-				return auth_result(h, rc, "publickey");
+			if (rc == SSH_AUTH_ERROR) {
+				ar = auth_result(h, rc, "publickey");
+				if (ar != AUTH_LOOP)
+					return ar;
+				break;
+			}
 			a->phase = PH_KEY_NEXT;
 			if (rc != SSH_AUTH_SUCCESS)
 				break;
@@ -823,11 +852,20 @@ auth_step(struct hop *h)
 				a->phase = PH_KEY_NEXT;
 				break;
 			}
-			return auth_result(h, rc, "publickey");
+			ar = auth_result(h, rc, "publickey");
+			if (ar != AUTH_LOOP)
+				return ar;
+			break;
 		case PH_KBDINT:
-			return auth_kbdint(h);
+			ar = auth_kbdint(h);
+			if (ar != AUTH_LOOP)
+				return ar;
+			break;
 		case PH_PASSWORD:
-			return auth_password(h);
+			ar = auth_password(h);
+			if (ar != AUTH_LOOP)
+				return ar;
+			break;
 		}
 	}
 }
