@@ -34,6 +34,7 @@
 #include "parser/keywords.h"
 #include "parser/lexer.h"
 #include "parser/match.h"
+#include "parser/strbuf.h"
 
 #define CFG_WS " \t\r\n"
 
@@ -73,6 +74,57 @@ cfgline_diag(struct cfg *c, const char *file, int line, int trunc,
 	else if ((d = diag_last(c->dl)) != NULL)
 		d->style = DIAG_STYLE_BARE;
 	free(msg);
+}
+
+void
+cfgline_debug(struct cfg *c, int lvl, int trunc, const char *file, int line,
+    const char *fmt, ...)
+{
+	char fbuf[256], *msg;
+	struct strbuf vis = STRBUF_INIT;
+	const unsigned char *p;
+	va_list ap;
+	struct diag *d;
+
+	snprintf(fbuf, sizeof(fbuf), trunc ? "%.200s" : "%.255s",
+	    file != NULL ? file : "");
+	va_start(ap, fmt);
+	msg = diag_vfmt(fmt, ap);
+	va_end(ap);
+	if (msg == NULL) {
+		c->oom = 1;
+		return;
+	}
+	/*
+	 * ssh's log.c passes every line through strnvis(VIS_SAFE|VIS_OCTAL):
+	 * a backslash doubles, bytes that are neither printable ASCII nor
+	 * space, tab, newline, BS, BEL or CR become \ooo.
+	 */
+	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
+		if (*p == '\\')
+			strbuf_addn(&vis, "\\\\", 2);
+		else if ((*p > ' ' && *p < 0x7f) || *p == ' ' || *p == '\t' ||
+		    *p == '\n' || *p == '\b' || *p == '\a' || *p == '\r')
+			strbuf_addn(&vis, (const char *)p, 1);
+		else
+			strbuf_addf(&vis, "\\%03o", *p);
+	}
+	free(msg);
+	if ((msg = strbuf_finish(&vis)) == NULL ||
+	    diag_add(c->dl, fbuf, file != NULL ? line : 0, 0,
+	        (enum diag_severity)(DIAG_DEBUG1 + (lvl - KW_LOG_DEBUG1)),
+	        "debug", "%s", msg) != 0)
+		c->oom = 1;
+	else if ((d = diag_last(c->dl)) != NULL)
+		d->style = file != NULL ? DIAG_STYLE_LINE : DIAG_STYLE_BARE;
+	free(msg);
+}
+
+void
+cfgline_seen(void *arg, const char *name, const char *value)
+{
+	CFG_DEBUG((struct cfg *)arg, KW_LOG_DEBUG3, 0, NULL, 0,
+	    "vdollar_percent_expand: expand ${%s} -> '%s'", name, value);
 }
 
 void
@@ -401,8 +453,15 @@ cfgline_add_ident(struct cfg *c, struct ident **v, size_t *n, const char *path,
 		return -1;
 	for (i = 0; i < *n; i++)
 		if ((*v)[i].userprovided == userprovided &&
-		    strcmp((*v)[i].path, path) == 0)
+		    strcmp((*v)[i].path, path) == 0) {
+			CFG_DEBUG(c, KW_LOG_DEBUG2, 0, NULL, 0,
+			    "%s: ignoring duplicate key %s",
+			    v == &c->o->certificate_files
+			        ? "add_certificate_file"
+			        : "add_identity_file",
+			    path);
 			return 0;
+		}
 	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL)
 		return -2;
 	*v = nv;
@@ -671,6 +730,8 @@ cfgline_exec(struct cfg *c, const char *cmd)
 		    strerror(errno));
 		return -2;
 	}
+	CFG_DEBUG(
+	    c, KW_LOG_DEBUG1, 0, NULL, 0, "Executing command: '%.500s'", cmd);
 	if (pipe(p) == -1) {
 		cfgline_fatal(
 		    c, "match-exec-pipe", "pipe: %s", strerror(errno));
@@ -738,6 +799,8 @@ cfgline_exec(struct cfg *c, const char *cmd)
 	}
 	if (!WIFEXITED(status))
 		return -1;
+	CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0, "command returned status %d",
+	    WEXITSTATUS(status));
 	return WEXITSTATUS(status);
 }
 
@@ -752,8 +815,9 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 	char *cmd = NULL, portstr[32], uidstr[32], hash[41], errbuf[256];
 	const char *ruser, *lhost, *localuser;
 	struct expand_token toks[12];
-	int r, port, result = 1, attributes = 0, negate, x;
+	int r, port, result = 1, attributes = 0, negate, x, this_result;
 	char *shorthost = NULL;
+	const char *criteria;
 
 	port = o->port <= 0 ? 22 : o->port;
 	localuser = c->env->local_user != NULL ? c->env->local_user : "";
@@ -779,6 +843,9 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 		c->oom = 1;
 		return -2;
 	}
+	CFG_DEBUG(c, KW_LOG_DEBUG2, 0, NULL, 0,
+	    "checking match for '%s' host %s originally %s", cp, host,
+	    o->host_arg);
 	while ((oattrib = attrib = lexer_strdelim(&cp)) != NULL &&
 	    *attrib != '\0') {
 		if (*attrib == '#') {
@@ -786,6 +853,8 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 			break;
 		}
 		arg = NULL;
+		this_result = 1;
+		criteria = NULL;
 		if ((negate = attrib[0] == '!'))
 			attrib++;
 		if (strcasecmp(attrib, "all") == 0) {
@@ -812,7 +881,10 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 				c->want_final = 1;
 			r = !!final_pass;
 			if (r == (negate ? 1 : 0))
-				result = 0;
+				this_result = result = 0;
+			CFG_DEBUG(c, KW_LOG_DEBUG3, 1, filename, linenum,
+			    "%smatched '%s'", this_result ? "" : "not ",
+			    oattrib);
 			continue;
 		}
 		if ((arg = lexer_strdelim(&cp)) == NULL || *arg == '\0' ||
@@ -823,21 +895,25 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 			goto out;
 		}
 		if (strcasecmp(attrib, "host") == 0) {
+			criteria = host;
 			r = match_hostname(host, arg) == 1;
 			if (r == (negate ? 1 : 0))
-				result = 0;
+				this_result = result = 0;
 		} else if (strcasecmp(attrib, "originalhost") == 0) {
+			criteria = o->host_arg;
 			r = match_hostname(o->host_arg, arg) == 1;
 			if (r == (negate ? 1 : 0))
-				result = 0;
+				this_result = result = 0;
 		} else if (strcasecmp(attrib, "user") == 0) {
+			criteria = ruser;
 			r = match_pattern_list(ruser, arg, 0) == 1;
 			if (r == (negate ? 1 : 0))
-				result = 0;
+				this_result = result = 0;
 		} else if (strcasecmp(attrib, "localuser") == 0) {
+			criteria = localuser;
 			r = match_pattern_list(localuser, arg, 0) == 1;
 			if (r == (negate ? 1 : 0))
-				result = 0;
+				this_result = result = 0;
 		} else if (strcasecmp(attrib, "exec") == 0) {
 			lhost = c->thishost != NULL ? c->thishost : "";
 			free(shorthost);
@@ -886,8 +962,12 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 				result = -2;
 				goto out;
 			}
-			if (result != 1)
-				continue; /* a prior criterion failed */
+			if (result != 1) {
+				/* a prior criterion failed */
+				CFG_DEBUG(c, KW_LOG_DEBUG3, 1, filename,
+				    linenum, "skipped exec \"%.100s\"", cmd);
+				continue;
+			}
 			if (c->env->no_exec)
 				r = 1; /* never run: treated as false */
 			else {
@@ -909,15 +989,19 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 					goto out;
 				}
 			}
+			criteria = cmd;
 			r = r == 0;
 			if (r == (negate ? 1 : 0))
-				result = 0;
+				this_result = result = 0;
 		} else {
 			E_BARE("match-attribute",
 			    "Unsupported Match attribute %s", attrib);
 			result = -1;
 			goto out;
 		}
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 1, filename, linenum,
+		    "%smatched '%s \"%.100s\"' ", this_result ? "" : "not ",
+		    oattrib, criteria);
 	}
 	if (attributes == 0) {
 		E_BARE("match-empty",
@@ -927,6 +1011,9 @@ cfgline_match(struct cfg *c, char **condition, const char *filename,
 		goto out;
 	}
 out:
+	if (result == 0 || result == 1)
+		CFG_DEBUG(c, KW_LOG_DEBUG2, 0, NULL, 0, "match %sfound",
+		    result ? "" : "not ");
 	*condition = cp;
 	free(host);
 	free(cmd);
@@ -1005,6 +1092,8 @@ cfgline_include(struct cfg *c, int ac, char **av, const char *filename,
 		r = glob(home_exp != NULL ? home_exp : arg2,
 		    home_exp != NULL ? 0 : GLOB_TILDE, NULL, &gl);
 		if (r == GLOB_NOMATCH) {
+			CFG_DEBUG(c, KW_LOG_DEBUG1, 1, filename, linenum,
+			    "include %s matched no files", arg2);
 			globfree(&gl);
 			continue;
 		} else if (r != 0) {
@@ -1016,6 +1105,9 @@ cfgline_include(struct cfg *c, int ac, char **av, const char *filename,
 		}
 		oactive = *activep;
 		for (i = 0; i < gl.gl_pathc; i++) {
+			CFG_DEBUG(c, KW_LOG_DEBUG3, 1, filename, linenum,
+			    "Including file %s depth %d%s", gl.gl_pathv[i],
+			    depth, oactive ? "" : " (parse only)");
 			errno = 0;
 			r = cfgline_read(c, gl.gl_pathv[i], NULL, 0,
 			    flags | CFG_CHECKPERM |
@@ -1064,8 +1156,8 @@ cfgline_agent_path(struct cfg *c, const char *arg, char **dst, int opt,
 	char *x = NULL, errbuf[256];
 	int r, missing;
 
-	r = expand_string(
-	    arg, 0, 1, NULL, 0, &x, errbuf, sizeof(errbuf), &missing);
+	r = expand_string_seen(arg, 0, 1, NULL, 0, &x, errbuf, sizeof(errbuf),
+	    &missing, CFG_SEEN(c), c);
 	if (r == -2) {
 		c->oom = 1;
 		return -1;
@@ -1124,6 +1216,9 @@ cfgline_algos(struct cfg *c, int opt, const char *arg, int active,
 			    1, "bad-kex", "Bad SSH2 KexAlgorithms '%s'.", arg);
 			return -1;
 		}
+		if (*arg != '-')
+			CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+			    "kex names ok: [%s]", v);
 		break;
 	case OPT_GSSAPI_KEX_ALGORITHMS:
 		if (!algos_valid(ALGOS_GSS_KEX, arg, &bad)) {
@@ -1135,6 +1230,8 @@ cfgline_algos(struct cfg *c, int opt, const char *arg, int active,
 			    "Bad GSSAPI KexAlgorithms '%s'.", arg);
 			return -1;
 		}
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+		    "gss kex names ok: [%s]", arg);
 		break;
 	default:
 		if (*arg != '-' && !algos_valid(ALGOS_KEY, v, NULL)) {
@@ -1320,6 +1417,16 @@ cfgline_forward(struct cfg *c, int opt, int *ac, char ***av, int active,
 		cfgline_join(fwdarg, sizeof(fwdarg), arg, NULL);
 	kind = remote ? (dynamic ? FWD_REMOTE_DYNAMIC : FWD_REMOTE)
 	              : (dynamic ? FWD_DYNAMIC : FWD_LOCAL);
+	if (c->loglvl >= KW_LOG_DEBUG3 && strstr(fwdarg, "${") != NULL) {
+		/* forward_parse_err expands ${} itself: replay it for ssh's
+		 * debug3 lines (the result is the same) */
+		char *tr = NULL;
+
+		if (expand_string_seen(fwdarg, 0, 1, NULL, 0, &tr, errbuf,
+		        sizeof(errbuf), NULL, cfgline_seen, c) == -2)
+			c->oom = 1;
+		free(tr);
+	}
 	r = forward_parse_err(fwdarg, kind, &f, errbuf, sizeof(errbuf));
 	if (r == -2) {
 		c->oom = 1;
@@ -1420,8 +1527,10 @@ cfgline_permit_remote_open(struct cfg *c, int *ac, char ***av, int active,
 }
 
 static void
-cfgline_rm_env(struct options *o, const char *pat)
+cfgline_rm_env(
+    struct cfg *c, const char *pat, const char *filename, int linenum)
 {
+	struct options *o = c->o;
 	size_t i = 0, j;
 
 	while (i < o->send_env.n) {
@@ -1429,6 +1538,8 @@ cfgline_rm_env(struct options *o, const char *pat)
 			i++;
 			continue;
 		}
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 0, filename, linenum,
+		    "removing environment %s", o->send_env.v[i]);
 		free(o->send_env.v[i]);
 		for (j = i; j + 1 < o->send_env.n; j++)
 			o->send_env.v[j] = o->send_env.v[j + 1];
@@ -1530,6 +1641,8 @@ cfgline_process_n(struct cfg *c, char *line, size_t linelen,
 	if (kw == NULL)
 		goto out;
 	if (kw == (const struct keyword *)-1) {
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, filename, linenum,
+		    "Ignored unknown option \"%s\"", keyword);
 		ac = 0;
 		goto done;
 	}
@@ -1537,8 +1650,11 @@ cfgline_process_n(struct cfg *c, char *line, size_t linelen,
 	active = *activep;
 
 	switch (kw->kind) {
-	case KW_IGNORE:
 	case KW_DEPRECATED:
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, filename, linenum,
+		    "Deprecated option \"%s\"", keyword);
+		/* FALLTHROUGH */
+	case KW_IGNORE:
 		ac = 0;
 		goto done;
 	case KW_UNSUPPORTED:
@@ -1555,6 +1671,7 @@ cfgline_process_n(struct cfg *c, char *line, size_t linelen,
 			goto out;
 		}
 		*activep = 0;
+		arg2 = NULL;
 		while ((arg = cfgline_argv_next(&ac, &av)) != NULL) {
 			if (*arg == '\0') {
 				E_LINE(0, "empty-argument",
@@ -1570,13 +1687,23 @@ cfgline_process_n(struct cfg *c, char *line, size_t linelen,
 				arg++;
 			if (match_pattern(c->host, arg)) {
 				if (value) {
+					CFG_DEBUG(c, KW_LOG_DEBUG1, 1, filename,
+					    linenum,
+					    "Skipping Host block because of "
+					    "negated match for %.100s",
+					    arg);
 					*activep = 0;
 					ac = 0;
 					break;
 				}
+				if (!*activep)
+					arg2 = arg; /* logged below */
 				*activep = 1;
 			}
 		}
+		if (*activep)
+			CFG_DEBUG(c, KW_LOG_DEBUG1, 1, filename, linenum,
+			    "Applying options for %.100s", arg2);
 		goto done;
 	case KW_MATCH:
 		if (cmdline) {
@@ -1945,7 +2072,7 @@ parse_time:
 			if (!active)
 				continue;
 			if (*arg == '-') {
-				cfgline_rm_env(o, arg);
+				cfgline_rm_env(c, arg, filename, linenum);
 				continue;
 			}
 			if (cfgline_strlist_add(&o->send_env, arg) != 0) {
@@ -1965,8 +2092,13 @@ parse_time:
 			}
 			if (!active || value)
 				continue;
-			if (cfgline_setenv_dup(&o->set_env, arg))
+			if (cfgline_setenv_dup(&o->set_env, arg)) {
+				CFG_DEBUG(c, KW_LOG_DEBUG2, 0, filename,
+				    linenum,
+				    "ignoring duplicate env name \"%.64s\"",
+				    arg);
 				continue;
+			}
 			if (cfgline_strlist_add(&o->set_env, arg) != 0) {
 				c->oom = 1;
 				goto out;
@@ -2164,6 +2296,8 @@ cfgline_read(struct cfg *c, const char *filename, const char *buf,
 			close(fd);
 			return -1;
 		}
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "Reading configuration data %.200s", filename);
 		if (!S_ISDIR(st.st_mode)) {
 			/* a regular file comes in one read() into one buffer */
 			if (S_ISREG(st.st_mode) && st.st_size > 0 &&
@@ -2206,6 +2340,8 @@ cfgline_read(struct cfg *c, const char *filename, const char *buf,
 		}
 		close(fd);
 	} else {
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "Reading configuration data %.200s", filename);
 		if (buflen > LEXER_FILE_MAX) {
 			cfgline_fatal(c, "file-too-large",
 			    "%s: file too large (max %d bytes)", filename,

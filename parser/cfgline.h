@@ -14,6 +14,7 @@
 
 #include "parser/config.h"
 #include "parser/diag.h"
+#include "parser/keywords.h"
 #include "parser/options.h"
 
 /* readconf.h SSHCONF_* */
@@ -37,10 +38,38 @@ struct cfg {
 	int stdio_forward; /* -W given */
 	int user_cmdline; /* ssh.c user_on_commandline */
 	const char *gai_err; /* last name lookup failure, ssh's words */
+	int gai_soft; /* ... and it was "no such name" (ssh logs it at debug) */
 	const char *flag; /* command-line flag being replayed, or NULL */
 	const char *file; /* current file (interned) for origins */
 	int line;
+	/* The log level ssh runs at here (KW_LOG_*): debug lines above it are
+	 * not recorded at all, so -G without -v pays one compare for each. */
+	int loglvl;
+	int debug_flag; /* ssh.c debug_flag: -v count, at most 3 */
 };
+
+/*
+ * Record one of ssh's debug lines (level KW_LOG_DEBUG1..3) as a diagnostic
+ * of severity DIAG_DEBUG1..3 when c->loglvl lets ssh print it. A file
+ * and line give the "file line N: " prefix (file truncated to 200 bytes
+ * when trunc, ssh's "%.200s"); a NULL file gives none.
+ */
+#define CFG_DEBUG(c, lvl, trunc, file, line, ...) \
+	do { \
+		if ((c)->loglvl >= (lvl)) \
+			cfgline_debug( \
+			    (c), (lvl), (trunc), (file), (line), __VA_ARGS__); \
+	} while (0)
+void cfgline_debug(struct cfg *c, int lvl, int trunc, const char *file,
+    int line, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/*
+ * The expand_string_seen callback (arg is the struct cfg): ssh's debug3
+ * line for each ${VAR} it replaces. CFG_SEEN(c) is it when debug3 lines
+ * are recorded and NULL otherwise, so a plain run makes no calls.
+ */
+void cfgline_seen(void *arg, const char *name, const char *value);
+#define CFG_SEEN(c) ((c)->loglvl >= KW_LOG_DEBUG3 ? cfgline_seen : NULL)
 
 /*
  * Process one line (modified in place). activep NULL means a command-line

@@ -123,6 +123,8 @@ config_diag_visible(const struct diag *d, int lvl)
 		return lvl >= KW_LOG_FATAL;
 	if (d->severity == DIAG_INFO)
 		return lvl >= KW_LOG_INFO;
+	if (d->severity >= DIAG_DEBUG1)
+		return lvl >= KW_LOG_DEBUG1 + (int)(d->severity - DIAG_DEBUG1);
 	return lvl >= KW_LOG_ERROR;
 }
 
@@ -517,6 +519,8 @@ config_event(struct cfg *c, const struct args_event *ev, const char *host)
 		config_origin_flag(c, OPT_LOG_LEVEL, fl);
 		break;
 	case 'v':
+		if (c->debug_flag < 3)
+			c->debug_flag++;
 		if (o->log_level < KW_LOG_DEBUG1)
 			o->log_level = KW_LOG_DEBUG1;
 		else if (o->log_level < KW_LOG_DEBUG3)
@@ -731,6 +735,15 @@ config_is_addr(struct cfg *c, const char *name)
 	return ok;
 }
 
+/* ssh's ssh_gai_strerror */
+static const char *
+config_gai_strerror(int gaierr)
+{
+	if (gaierr == EAI_SYSTEM && errno != 0)
+		return strerror(errno);
+	return gai_strerror(gaierr);
+}
+
 /* ssh.c resolve_addr: numeric normalisation. 1 if an address (and
  * *hostp possibly replaced), 0 otherwise. */
 static int
@@ -738,17 +751,37 @@ config_resolve_addr(struct cfg *c, char **hostp)
 {
 	struct addrinfo hints, *res = NULL;
 	char addr[NI_MAXHOST], *n;
-	int ok = 0;
+	int ok = 0, gaierr;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = config_family(c->o->address_family);
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if (getaddrinfo(*hostp, "22", &hints, &res) != 0 || res == NULL)
+	if ((gaierr = getaddrinfo(*hostp, "22", &hints, &res)) != 0) {
+		CFG_DEBUG(c, KW_LOG_DEBUG2, 0, NULL, 0,
+		    "resolve_addr: could not resolve name %.100s as address: "
+		    "%s",
+		    *hostp, config_gai_strerror(gaierr));
 		return 0;
-	if (res->ai_next == NULL &&
-	    getnameinfo(res->ai_addr, res->ai_addrlen, addr, sizeof(addr), NULL,
-	        0, NI_NUMERICHOST) == 0) {
+	}
+	if (res == NULL) {
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "resolve_addr: getaddrinfo %.100s returned no addresses",
+		    *hostp);
+		return 0;
+	}
+	if (res->ai_next != NULL)
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "resolve_addr: getaddrinfo %.100s returned multiple "
+		    "addresses",
+		    *hostp);
+	else if ((gaierr = getnameinfo(res->ai_addr, res->ai_addrlen, addr,
+	              sizeof(addr), NULL, 0, NI_NUMERICHOST)) != 0)
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "resolve_addr: Could not format address for name %.100s: "
+		    "%s",
+		    *hostp, config_gai_strerror(gaierr));
+	else {
 		ok = 1;
 		if (strcasecmp(*hostp, addr) != 0) {
 			if ((n = strdup(addr)) == NULL)
@@ -777,6 +810,9 @@ config_lookup(struct cfg *c, const char *name, char **canonical)
 
 	*canonical = NULL;
 	c->gai_err = "Name or service not known";
+	c->gai_soft = 1;
+	CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0, "resolve_host: lookup %s:%d",
+	    name, c->o->port <= 0 ? 22 : c->o->port);
 	if (c->env->no_dns)
 		return -1;
 	if (c->env->resolve != NULL)
@@ -789,6 +825,11 @@ config_lookup(struct cfg *c, const char *name, char **canonical)
 	if ((gaierr = getaddrinfo(name, "22", &hints, &res)) != 0) {
 		c->gai_err = gaierr == EAI_SYSTEM ? strerror(errno)
 		                                  : gai_strerror(gaierr);
+		c->gai_soft = gaierr == EAI_NONAME
+#ifdef EAI_NODATA
+		    || gaierr == EAI_NODATA
+#endif
+		    ;
 		return -1;
 	}
 	if (res != NULL && res->ai_canonname != NULL &&
@@ -796,6 +837,22 @@ config_lookup(struct cfg *c, const char *name, char **canonical)
 		*canonical = strdup(res->ai_canonname);
 	freeaddrinfo(res);
 	return 0;
+}
+
+/* resolve_host's message for a lookup that ssh does not treat as fatal:
+ * a debug line for "no such name", an error otherwise. */
+static void
+config_lookup_failed(struct cfg *c, const char *name)
+{
+	if (!c->gai_soft)
+		config_error(c, "resolve",
+		    "ssh: Could not resolve hostname "
+		    "%.100s: %s",
+		    name, c->gai_err);
+	else
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "ssh: Could not resolve hostname %.100s: %s", name,
+		    c->gai_err);
 }
 
 static int
@@ -822,6 +879,8 @@ config_follow_cname(struct cfg *c, int direct, char **namep, const char *cname)
 		return 0;
 	if (!direct && o->canonicalize_hostname != 2)
 		return 0;
+	CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+	    "check_follow_cname: check \"%s\" CNAME \"%s\"", *namep, cname);
 	for (i = 0; i < o->permitted_cnames.n; i++) {
 		if ((src = strdup(o->permitted_cnames.v[i])) == NULL) {
 			c->oom = 1;
@@ -854,15 +913,34 @@ static int
 config_canonicalize(struct cfg *c, char **hostp)
 {
 	struct options *o = c->o;
-	char *full = NULL, *cname = NULL;
+	char *full = NULL, *cname = NULL, *orig;
 	size_t i, l;
 	int direct, ndots = 0;
 	const char *cp;
 
-	if (config_resolve_addr(c, hostp))
-		return 1;
-	if (config_is_addr_fast(*hostp))
+	if ((orig = strdup(*hostp)) == NULL) {
+		c->oom = 1;
 		return 0;
+	}
+	if (config_resolve_addr(c, hostp)) {
+		CFG_DEBUG(c, KW_LOG_DEBUG2, 0, NULL, 0,
+		    "resolve_canonicalize: hostname %.100s is address", orig);
+		if (strcasecmp(orig, *hostp) != 0)
+			CFG_DEBUG(c, KW_LOG_DEBUG2, 0, NULL, 0,
+			    "resolve_canonicalize: canonicalised address "
+			    "\"%s\" => \"%s\"",
+			    orig, *hostp);
+		free(orig);
+		return 1;
+	}
+	free(orig);
+	if (config_is_addr_fast(*hostp)) {
+		CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "resolve_canonicalize: hostname %.100s is an unrecognised "
+		    "address",
+		    *hostp);
+		return 0;
+	}
 	if (o->canonicalize_hostname == 0)
 		return 0;
 	direct = (o->proxy_command == NULL ||
@@ -872,20 +950,28 @@ config_canonicalize(struct cfg *c, char **hostp)
 		return 0;
 	l = strlen(*hostp);
 	if (l > 0 && (*hostp)[l - 1] == '.') {
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+		    "resolve_canonicalize: name is fully qualified");
 		if ((full = strdup(*hostp)) == NULL) {
 			c->oom = 1;
 			return 0;
 		}
 		if (config_lookup(c, full, &cname) == 0)
 			goto found;
+		config_lookup_failed(c, full);
 		free(full);
 		goto notfound;
 	}
 	for (cp = *hostp; *cp != '\0'; cp++)
 		if (*cp == '.')
 			ndots++;
-	if (ndots > o->canonicalize_max_dots)
+	if (ndots > o->canonicalize_max_dots) {
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+		    "resolve_canonicalize: not canonicalizing hostname \"%s\" "
+		    "(max dots %d)",
+		    *hostp, o->canonicalize_max_dots);
 		return 0;
+	}
 	for (i = 0; i < o->canonical_domains.n; i++) {
 		if (strcasecmp(o->canonical_domains.v[i], "none") == 0)
 			break;
@@ -898,14 +984,21 @@ config_canonicalize(struct cfg *c, char **hostp)
 		}
 		free(full);
 		full = (char *)cp;
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+		    "resolve_canonicalize: attempting \"%s\" => \"%s\"", *hostp,
+		    full);
 		if (config_lookup(c, full, &cname) != 0) {
+			config_lookup_failed(c, full);
 			free(full);
 			full = NULL;
 			continue;
 		}
 found:
 		full[strlen(full) - 1] = '\0';
-		(void)config_follow_cname(c, direct, &full, cname);
+		if (!config_follow_cname(c, direct, &full, cname))
+			CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+			    "Canonicalized hostname \"%s\" => \"%s\"", *hostp,
+			    full);
 		free(cname);
 		free(*hostp);
 		*hostp = full;
@@ -917,12 +1010,14 @@ notfound:
 		    "ssh: Could not resolve host \"%s\"", *hostp);
 		return 0;
 	}
+	CFG_DEBUG(c, KW_LOG_DEBUG2, 0, NULL, 0,
+	    "resolve_canonicalize: host %s not found in any suffix", *hostp);
 	return 0;
 }
 
 static int
 config_expand(struct cfg *c, const struct expand_conn *ci, char **v, int tilde,
-    int dollar)
+    int dollar, const char *label)
 {
 	struct expand_token toks[16];
 	char *t = NULL, *x = NULL, errbuf[512];
@@ -945,8 +1040,8 @@ config_expand(struct cfg *c, const struct expand_conn *ci, char **v, int tilde,
 		}
 	}
 	n = expand_conn_tokens(ci, toks);
-	r = expand_string(t != NULL ? t : *v, 1, dollar, toks, n, &x, errbuf,
-	    sizeof(errbuf), &missing);
+	r = expand_string_seen(t != NULL ? t : *v, 1, dollar, toks, n, &x,
+	    errbuf, sizeof(errbuf), &missing, CFG_SEEN(c), c);
 	free(t);
 	if (r == -2) {
 		c->oom = 1;
@@ -963,12 +1058,40 @@ config_expand(struct cfg *c, const struct expand_conn *ci, char **v, int tilde,
 			           : "percent_expand");
 		return -1;
 	}
+	if (label != NULL && strcmp(*v, x) != 0)
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+		    "expanded %s '%s' -> '%s'", label, *v, x);
 	free(*v);
 	*v = x;
 	return 0;
 }
 
 /* Everything ssh.c does between the second pass and dump_client_config. */
+/*
+ * ssh.c's debug line for the ProxyCommand it builds from ProxyJump (sshfwd
+ * runs the hop itself and keeps no such command): ssh as found on PATH,
+ * -l, -p, -J rest, -F, the -v flags, the jump host.
+ */
+static void
+config_debug_jump(struct cfg *c)
+{
+	const struct options *o = c->o;
+	const char *cfgfile = c->req->config_file;
+	char port[16];
+
+	snprintf(port, sizeof(port), "%d", o->jump_port);
+	CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+	    "Setting implicit ProxyCommand from ProxyJump: "
+	    "ssh%s%s%s%s%s%s%s%s%s%.*s -W '[%%h]:%%p' %s",
+	    o->jump_user == NULL ? "" : " -l ",
+	    o->jump_user == NULL ? "" : o->jump_user,
+	    o->jump_port <= 0 ? "" : " -p ", o->jump_port <= 0 ? "" : port,
+	    o->jump_extra == NULL ? "" : " -J ",
+	    o->jump_extra == NULL ? "" : o->jump_extra,
+	    cfgfile == NULL ? "" : " -F ", cfgfile == NULL ? "" : cfgfile,
+	    c->debug_flag ? " -" : "", c->debug_flag, "vvv", o->jump_host);
+}
+
 static int
 config_post(struct cfg *c, char **hostp)
 {
@@ -1010,6 +1133,8 @@ config_post(struct cfg *c, char **hostp)
 			return -1;
 		}
 		o->proxy_use_fdpass = 0;
+		if (c->loglvl >= KW_LOG_DEBUG1 && o->proxy_command == NULL)
+			config_debug_jump(c);
 	}
 	if (o->port == 0) {
 		struct servent *sp = getservbyname("ssh", "tcp");
@@ -1025,12 +1150,18 @@ config_post(struct cfg *c, char **hostp)
 		return -1;
 	}
 	if (o->update_hostkeys == 2) {
-		if (o->control_persist && o->control_path != NULL)
+		if (o->control_persist && o->control_path != NULL) {
+			CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+			    "UpdateHostKeys=ask is incompatible with "
+			    "ControlPersist; disabling");
 			o->update_hostkeys = 0;
-		else if (c->req->have_command || o->remote_command != NULL ||
-		    o->request_tty == KW_TTY_NO)
+		} else if (c->req->have_command || o->remote_command != NULL ||
+		    o->request_tty == KW_TTY_NO) {
+			CFG_DEBUG(c, KW_LOG_DEBUG1, 0, NULL, 0,
+			    "UpdateHostKeys=ask is incompatible with "
+			    "remote command execution; disabling");
 			o->update_hostkeys = 0;
-		else if (o->log_level < KW_LOG_INFO)
+		} else if (o->log_level < KW_LOG_INFO)
 			o->update_hostkeys = 0;
 	}
 	if (o->connection_attempts <= 0) {
@@ -1052,6 +1183,7 @@ config_post(struct cfg *c, char **hostp)
 	}
 	/* ssh.c re-runs log_init with the final LogLevel here */
 	o->log_reinit_index = c->dl->n;
+	c->loglvl = o->log_level;
 	/* ssh's tty decision; the notice is logged when stdin is not a
 	 * terminal (or -n): the front end checks its stdin (rule "no-tty") */
 	{
@@ -1090,10 +1222,17 @@ config_post(struct cfg *c, char **hostp)
 		return -1;
 	}
 	r = -1;
-	if (config_expand(c, &ci, &o->remote_command, 0, 0) != 0 ||
-	    config_expand(c, &ci, &o->control_path, 1, 1) != 0 ||
-	    config_expand(c, &ci, &o->identity_agent, 1, 1) != 0 ||
-	    config_expand(c, &ci, &o->forward_agent_sock_path, 1, 1) != 0)
+	if (o->remote_command != NULL)
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+		    "expanding RemoteCommand: %s", o->remote_command);
+	if (config_expand(c, &ci, &o->remote_command, 0, 0, NULL) != 0)
+		goto out;
+	if (o->remote_command != NULL)
+		CFG_DEBUG(c, KW_LOG_DEBUG3, 0, NULL, 0,
+		    "expanded RemoteCommand: %s", o->remote_command);
+	if (config_expand(c, &ci, &o->control_path, 1, 1, NULL) != 0 ||
+	    config_expand(c, &ci, &o->identity_agent, 1, 1, NULL) != 0 ||
+	    config_expand(c, &ci, &o->forward_agent_sock_path, 1, 1, NULL) != 0)
 		goto out;
 	if (o->forward_agent_sock_path != NULL &&
 	    stat(o->forward_agent_sock_path, &st) != 0) {
@@ -1130,19 +1269,20 @@ config_post(struct cfg *c, char **hostp)
 		o->user_hostfiles.n = 0;
 	}
 	for (i = 0; i < o->user_hostfiles.n; i++)
-		if (config_expand(c, &ci, &o->user_hostfiles.v[i], 1, 1) != 0)
+		if (config_expand(c, &ci, &o->user_hostfiles.v[i], 1, 1,
+		        "UserKnownHostsFile") != 0)
 			goto out;
 	for (i = 0; i < o->num_local_forwards; i++)
-		if (config_expand(
-		        c, &ci, &o->local_forwards[i].listen_path, 0, 0) != 0 ||
-		    config_expand(
-		        c, &ci, &o->local_forwards[i].connect_path, 0, 0) != 0)
+		if (config_expand(c, &ci, &o->local_forwards[i].listen_path, 0,
+		        0, "LocalForward listen path") != 0 ||
+		    config_expand(c, &ci, &o->local_forwards[i].connect_path, 0,
+		        0, "LocalForward connect path") != 0)
 			goto out;
 	for (i = 0; i < o->num_remote_forwards; i++)
 		if (config_expand(c, &ci, &o->remote_forwards[i].listen_path, 0,
-		        0) != 0 ||
-		    config_expand(
-		        c, &ci, &o->remote_forwards[i].connect_path, 0, 0) != 0)
+		        0, "RemoteForward listen path") != 0 ||
+		    config_expand(c, &ci, &o->remote_forwards[i].connect_path,
+		        0, 0, "RemoteForward connect path") != 0)
 			goto out;
 	/* dump_client_config assembles HostKeyAlgorithms itself */
 	all = (char *)algos_all(ALGOS_KEY);
@@ -1225,6 +1365,7 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 	/* ssh.c calls log_init here: what came before went to stderr
 	 * whatever the log level */
 	out->log_init_index = dl->n;
+	c.loglvl = config_log_level(out);
 	if ((out->host_arg = strdup(host)) == NULL)
 		goto oom;
 	out->origin[OPT_HOST].kind = ORIGIN_COMMAND_LINE;
@@ -1234,6 +1375,9 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 	/* pass 1 */
 	if (config_files(&c, 0) != 0)
 		goto out;
+	if (c.want_final)
+		CFG_DEBUG(&c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "configuration requests final Match pass");
 	/* fill_default_options_for_canonicalization */
 	if (out->canonicalize_max_dots == -1)
 		out->canonicalize_max_dots = 1;
@@ -1279,6 +1423,8 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 		char *cname = NULL;
 
 		if (config_lookup(&c, host, &cname) != 0) {
+			if (!direct)
+				config_lookup_failed(&c, host);
 			if (direct) {
 				config_error(&c, "resolve",
 				    "ssh: Could not resolve hostname %.100s: "
@@ -1293,9 +1439,15 @@ config_resolve(const struct config_request *req, const struct config_env *env,
 			c.host = host;
 		}
 	}
-	if (out->canonicalize_hostname != 0 && !c.want_final)
+	if (out->canonicalize_hostname != 0 && !c.want_final) {
+		CFG_DEBUG(&c, KW_LOG_DEBUG1, 0, NULL, 0,
+		    "hostname canonicalisation enabled, will re-parse "
+		    "configuration");
 		c.want_final = 1;
+	}
 	if (c.want_final) {
+		CFG_DEBUG(
+		    &c, KW_LOG_DEBUG1, 0, NULL, 0, "re-parsing configuration");
 		free(out->hostname);
 		if ((out->hostname = strdup(host)) == NULL)
 			goto oom;

@@ -90,7 +90,8 @@ int config_log_level(const struct options *o);
 
 /*
  * Whether ssh would have printed diagnostic d at log level lvl (fatal
- * needs FATAL, errors ERROR, informational lines INFO).
+ * needs FATAL, errors ERROR, informational lines INFO, ssh's debug lines
+ * DEBUG1..DEBUG3: -v, -vv, -vvv).
  */
 int config_diag_visible(const struct diag *d, int lvl);
 

@@ -154,6 +154,12 @@ diag_severity_name(enum diag_severity sev)
 		return "warning";
 	case DIAG_INFO:
 		return "info";
+	case DIAG_DEBUG1:
+		return "debug1";
+	case DIAG_DEBUG2:
+		return "debug2";
+	case DIAG_DEBUG3:
+		return "debug3";
 	}
 	return "error";
 }
@@ -161,13 +167,22 @@ diag_severity_name(enum diag_severity sev)
 int
 diag_format_ssh(const struct diag *d, char *buf, size_t len)
 {
+	const char *pre = "";
+
+	/* ssh's log.c prefixes debug levels with their name */
+	if (d->severity == DIAG_DEBUG1)
+		pre = "debug1: ";
+	else if (d->severity == DIAG_DEBUG2)
+		pre = "debug2: ";
+	else if (d->severity == DIAG_DEBUG3)
+		pre = "debug3: ";
 	if (d->style == DIAG_STYLE_BARE || d->line <= 0)
-		return snprintf(buf, len, "%s", d->message);
+		return snprintf(buf, len, "%s%s", pre, d->message);
 	if (d->style == DIAG_STYLE_COLON)
-		return snprintf(
-		    buf, len, "%s: line %d: %s", d->file, d->line, d->message);
+		return snprintf(buf, len, "%s%s: line %d: %s", pre, d->file,
+		    d->line, d->message);
 	return snprintf(
-	    buf, len, "%s line %d: %s", d->file, d->line, d->message);
+	    buf, len, "%s%s line %d: %s", pre, d->file, d->line, d->message);
 }
 
 int

@@ -17,6 +17,11 @@ enum diag_severity {
 	DIAG_ERROR = 0, /* ssh would refuse the config */
 	DIAG_WARNING = 1, /* parses, but probably wrong or dangerous */
 	DIAG_INFO = 2, /* worth knowing */
+	/* ssh's debug(), debug2(), debug3() lines (shown for -v, -vv, -vvv);
+	 * the parser records them only when they can be shown */
+	DIAG_DEBUG1 = 3,
+	DIAG_DEBUG2 = 4,
+	DIAG_DEBUG3 = 5,
 };
 
 /*
@@ -81,7 +86,8 @@ int diag_set_hint(struct diag *d, const char *fmt, ...)
 size_t diag_count_errors(const struct diag_list *dl);
 
 /*
- * Format d as ssh would print it ("file line N: message"), into buf.
+ * Format d as ssh would print it ("file line N: message", debug lines with
+ * ssh's "debugN: " prefix), into buf.
  * Returns the length that would have been written (snprintf rules).
  */
 int diag_format_ssh(const struct diag *d, char *buf, size_t len);

@@ -22,6 +22,16 @@ expand_string(const char *s, int percent, int dollar,
     const struct expand_token *toks, size_t n, char **out, char *errbuf,
     size_t errlen, int *missing)
 {
+	return expand_string_seen(s, percent, dollar, toks, n, out, errbuf,
+	    errlen, missing, NULL, NULL);
+}
+
+int
+expand_string_seen(const char *s, int percent, int dollar,
+    const struct expand_token *toks, size_t n, char **out, char *errbuf,
+    size_t errlen, int *missing,
+    void (*seen)(void *arg, const char *name, const char *value), void *arg)
+{
 	struct strbuf b = STRBUF_INIT;
 	const char *end, *val;
 	char *var = NULL;
@@ -57,8 +67,11 @@ expand_string(const char *s, int percent, int dollar,
 				snprintf(errbuf, errlen,
 				    "env var ${%s} has no value", var);
 				miss = 1;
-			} else
+			} else {
+				if (seen != NULL)
+					seen(arg, var, val);
 				strbuf_add(&b, val);
+			}
 			free(var);
 			var = NULL;
 			s += len;

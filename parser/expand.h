@@ -47,6 +47,15 @@ int expand_string(const char *s, int percent, int dollar,
     const struct expand_token *toks, size_t n, char **out, char *errbuf,
     size_t errlen, int *missing);
 
+/*
+ * expand_string, calling seen(arg, name, value) for every ${name} it
+ * replaces, in order (ssh logs each at debug3). seen may be NULL.
+ */
+int expand_string_seen(const char *s, int percent, int dollar,
+    const struct expand_token *toks, size_t n, char **out, char *errbuf,
+    size_t errlen, int *missing,
+    void (*seen)(void *arg, const char *name, const char *value), void *arg);
+
 /* Fill toks (>= 11 entries) from c; returns the count. */
 size_t expand_conn_tokens(
     const struct expand_conn *c, struct expand_token *toks);

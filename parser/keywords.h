@@ -84,6 +84,7 @@ extern const struct kw_state kw_ipqos[];
 #define KW_LOG_ERROR 2
 #define KW_LOG_INFO 3
 #define KW_LOG_DEBUG1 5
+#define KW_LOG_DEBUG2 6
 #define KW_LOG_DEBUG3 7
 #define KW_FACILITY_USER 1
 #define KW_FP_SHA256 2

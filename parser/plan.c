@@ -165,6 +165,9 @@ plan_diag_merge(struct diag_list *dl, const struct diag_list *from)
 		 * (and every nested ssh -W) allocates none. */
 		if (strcmp(d->rule, "no-tty") == 0)
 			continue;
+		/* ssh's debug lines are for -G -v; a plan lists problems */
+		if (d->severity >= DIAG_DEBUG1)
+			continue;
 		for (j = 0; j < dl->n; j++)
 			if (plan_diag_same(&dl->v[j], d))
 				break;

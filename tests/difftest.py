@@ -51,6 +51,9 @@ PATTERNS = ["h1", "h2", "web", "H1", "*", "h?", "*.invalid", "!h1", "!*",
 USERS = ["bob", "alice", "root", "u1", "Bob", "a.b", "u%u", "bob smith"]
 CL_USERS = ["bob", "alice", "u1", "Bob", "a$b", "x y", "-bad", "b'q", "a@b",
             "bob\\"]
+# Share of cases run with -v/-vv/-vvv (stderr compared byte for byte).
+VERBOSE_SHARE = 0.25
+
 ENV_FIXED = {
     "SHELL": "/bin/sh",
     "PATH": "/usr/bin:/bin",
@@ -804,13 +807,33 @@ def gen_case(seed, index, families, no_dns):
     c.files["keys/k1"] = "not a key\n"
     c.files["keys/k2"] = "not a key either\n"
     argv = gen_argv(c, cfg if r.random() > 0.01 else "none")
+    # A share of the cases run with -v, -vv or -vvv, where stderr (ssh's
+    # debug lines) must agree too. Drawn from a stream of its own so the
+    # files and argv of every case stay what they were for a seed.
+    rv = random.Random("%d/%d/verbose" % (seed, index))
+    verbose = 0
+    if rv.random() < VERBOSE_SHARE:
+        verbose = rv.randint(1, 3)
+        argv = (["-" + "v" * verbose] if rv.random() < 0.5
+                else ["-v"] * verbose) + argv
     return {"seed": seed, "index": index, "files": c.files, "modes": c.modes,
-            "argv": argv}
+            "argv": argv, "verbose": verbose}
 
 
 # --------------------------------------------------------------------------
 # Running
 # --------------------------------------------------------------------------
+
+
+def verbose_stderr(b):
+    """ssh -v stderr without its version banner (sshfwd prints none). The
+    banner follows whatever the command line printed before log_init."""
+    lines = b.split(b"\n")
+    for i, line in enumerate(lines):
+        if line.startswith(b"OpenSSH_"):
+            del lines[i]
+            break
+    return b"\n".join(lines)
 
 
 def materialize(case, d):
@@ -845,7 +868,10 @@ def sanitizer_env(leak_check=True):
 
 def run_one(prog, argv, d, env, timeout):
     try:
-        p = subprocess.run([prog, "-G"] + argv, cwd=d, env=env,
+        # argv[0] is the bare name: ssh -v prints it in the ProxyCommand
+        # it builds from ProxyJump, as a user typing "ssh" would see it.
+        p = subprocess.run([os.path.basename(prog), "-G"] + argv,
+                           executable=prog, cwd=d, env=env,
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=timeout)
         return p.returncode, p.stdout, p.stderr
@@ -872,6 +898,10 @@ def compare(case, ssh, sshfwd, timeout, leak_check=True):
             kinds.append("stdout")
         if gr != 0 and gr != "timeout" and ee.strip() and not ge.strip():
             kinds.append("silent-failure")
+        if case.get("verbose"):
+            ee = verbose_stderr(ee)
+            if ee.replace(d.encode(), b"@DIR@") != ge.replace(d.encode(), b"@DIR@"):
+                kinds.append("stderr-verbose")
         res["kinds"] = kinds
         res["stderr_differs"] = (ee != ge)
         res["status"] = "fail" if kinds else "ok"

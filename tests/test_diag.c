@@ -77,6 +77,26 @@ START_TEST(test_diag_fmt_formats_into_new_string)
 }
 END_TEST
 
+START_TEST(test_diag_format_ssh_debug_prefix)
+{
+	struct diag_list dl;
+	char buf[256];
+
+	diag_list_init(&dl);
+	diag_add(&dl, "c.conf", 3, 0, DIAG_DEBUG1, "debug",
+	    "Applying options for %s", "web*");
+	diag_add(&dl, "", 0, 0, DIAG_DEBUG3, "debug", "kex names ok: [x]");
+	diag_format_ssh(&dl.v[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "debug1: c.conf line 3: Applying options for web*");
+	dl.v[1].style = DIAG_STYLE_BARE;
+	diag_format_ssh(&dl.v[1], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "debug3: kex names ok: [x]");
+	ck_assert_str_eq(diag_severity_name(DIAG_DEBUG2), "debug2");
+	ck_assert_uint_eq(diag_count_errors(&dl), 0);
+	diag_list_free(&dl);
+}
+END_TEST
+
 static Suite *
 diag_suite(void)
 {
@@ -87,6 +107,7 @@ diag_suite(void)
 	tcase_add_test(tc, test_diag_format_ssh_styles);
 	tcase_add_test(tc, test_diag_format_gcc);
 	tcase_add_test(tc, test_diag_fmt_formats_into_new_string);
+	tcase_add_test(tc, test_diag_format_ssh_debug_prefix);
 	suite_add_tcase(s, tc);
 	return s;
 }
