@@ -125,6 +125,29 @@ algos_in_list(const char *list, const char *name, size_t nlen)
 	}
 }
 
+/*
+ * Debian's kex_alg_by_name finds a GSS method by prefix: a name counts when
+ * it starts with one of the GSS names (which all end in '-', the mechanism
+ * OID hash following in the real kex name), "gss-gex-sha1-anything" too.
+ */
+static int
+algos_gss_prefix(const char *name, size_t nlen)
+{
+	const char *p = algos_all_lists[ALGOS_GSS_KEX], *e;
+
+	for (;;) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) <= nlen &&
+		    strncmp(p, name, (size_t)(e - p)) == 0)
+			return 1;
+		if (*e == '\0')
+			return 0;
+		p = e + 1;
+	}
+}
+
 /* Wildcard key-type entries count if they match any key type (either
  * positively or negatively, as sshkey_names_valid2 accepts). */
 static int
@@ -166,12 +189,19 @@ algos_valid(enum algos_kind k, const char *names, const char **bad)
 		if (n == 0)
 			return 1; /* ssh's strsep loop stops at an empty entry */
 		if (k == ALGOS_KEX || k == ALGOS_GSS_KEX) {
-			/* Debian's kex table knows the GSS methods too */
-			if (!algos_in_list(algos_all_lists[ALGOS_KEX], p, n) &&
-			    !algos_in_list(
-			        algos_all_lists[ALGOS_GSS_KEX], p, n)) {
-				snprintf(badbuf, sizeof(badbuf), "%.*s",
-				    (int)(n > 100 ? 100 : n), p);
+			/* Debian's kex table knows the GSS methods too, by
+			 * prefix; GSSAPIKexAlgorithms takes only "gss-" ones
+			 * (kex_gss_names_valid) */
+			if (k == ALGOS_KEX
+			        ? !algos_in_list(
+			              algos_all_lists[ALGOS_KEX], p, n) &&
+			            !algos_gss_prefix(p, n)
+			        : n < 4 || strncmp(p, "gss-", 4) != 0 ||
+			            !algos_gss_prefix(p, n)) {
+				/* ssh prints it with "%.100s" */
+				n = n > 100 ? 100 : n;
+				memcpy(badbuf, p, n);
+				badbuf[n] = '\0';
 				if (bad != NULL)
 					*bad = badbuf;
 				return 0;
