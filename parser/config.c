@@ -1133,7 +1133,11 @@ config_post(struct cfg *c, char **hostp)
 			return -1;
 		}
 		o->proxy_use_fdpass = 0;
-		if (c->loglvl >= KW_LOG_DEBUG1 && o->proxy_command == NULL)
+		/* ProxyJump leaves ProxyCommand "none"; it is still "none"
+		 * when fill_default_options stopped early */
+		if (c->loglvl >= KW_LOG_DEBUG1 &&
+		    (o->proxy_command == NULL ||
+		        strcmp(o->proxy_command, "none") == 0))
 			config_debug_jump(c);
 	}
 	if (o->port == 0) {
