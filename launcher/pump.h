@@ -43,6 +43,11 @@ struct fwd;
 struct pump;
 
 #define PUMP_CHUNK 65516 /* two 32758-byte packets (libssh: maxpacket-10) */
+#ifndef PUMP_WINDOW
+/* Receive window kept open per channel while the fd keeps up (OpenSSH's
+ * is 2 MiB; libssh 0.10 tops up to only 1.28 MB, below 640 KB left). */
+#define PUMP_WINDOW (2 * 1024 * 1024)
+#endif
 
 enum pump_state {
 	PUMP_SOCKS_LOCAL, /* reading a SOCKS request from the local fd */
@@ -92,6 +97,7 @@ struct pump {
 	size_t down_len, down_off;
 
 	uint64_t bytes_up, bytes_down;
+	uint64_t win_mark; /* bytes_down when the window was last topped up */
 	uint64_t started_ms;
 
 	/* Open parameters (kept for the retried ssh_channel_open_*). */
