@@ -10,7 +10,8 @@
  *   channel -> fd: the data callback sends straight from libssh's buffer;
  *     on a short send the pump is "backlogged" (callbacks return 0 so later
  *     bytes cannot overtake) and drains with ssh_channel_read_nonblocking
- *     when the fd is writable. libssh's window bounds what it buffers.
+ *     when the fd is writable. libssh's window bounds what it buffers;
+ *     behind a jump host the pump keeps it at PUMP_WINDOW.
  *   fd -> channel: read at most the peer's window (in 65516-byte chunks,
  *     two full packets); a short write is kept in a spill and the fd is not
  *     read again until the spill is gone; a zero window parks the pump
@@ -44,8 +45,9 @@ struct pump;
 
 #define PUMP_CHUNK 65516 /* two 32758-byte packets (libssh: maxpacket-10) */
 #ifndef PUMP_WINDOW
-/* Receive window kept open per channel while the fd keeps up (OpenSSH's
- * is 2 MiB; libssh 0.10 tops up to only 1.28 MB, below 640 KB left). */
+/* Receive window kept open per channel behind a jump host while its fd
+ * keeps up (OpenSSH's is 2 MiB; libssh 0.10 tops up to only 1.28 MB, below
+ * 640 KB left); the bytes libssh may buffer per channel stay bounded by it. */
 #define PUMP_WINDOW (2 * 1024 * 1024)
 #endif
 
