@@ -26,6 +26,12 @@ struct rfwd;
 struct ctl_wait;
 
 #define ENGINE_SCRATCH (256 * 1024)
+/*
+ * What is allocated for scratch: pump_keep_window asks libssh for up to
+ * PUMP_WINDOW bytes to make it grow the window, and libssh copies whatever
+ * its buffer holds up to that count. Untouched pages cost no memory.
+ */
+#define ENGINE_SCRATCH_SIZE (2 * 1024 * 1024)
 #define ENGINE_MAX_EXTRA 64 /* -O forward additions per run */
 
 /* A forward added with -O forward (owned; never moved: listeners and
@@ -77,7 +83,7 @@ struct engine {
 	struct extra_fwd *extra; /* ENGINE_MAX_EXTRA slots */
 	size_t num_extra, cap_extra;
 
-	uint8_t *scratch; /* ENGINE_SCRATCH bytes, for copies */
+	uint8_t *scratch; /* ENGINE_SCRATCH_SIZE bytes, for copies */
 	int sigfd;
 	struct loop_watch sig_watch;
 };

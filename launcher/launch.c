@@ -183,7 +183,7 @@ launch_run(const struct plan *p, const struct launch_opts *lo)
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		return 255;
 	}
-	e->scratch = malloc(ENGINE_SCRATCH);
+	e->scratch = malloc(ENGINE_SCRATCH_SIZE);
 	e->hops = calloc(p->num_hops, sizeof(*e->hops));
 	if (e->scratch == NULL || e->hops == NULL)
 		goto oom;

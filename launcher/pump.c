@@ -665,6 +665,38 @@ pump_connected(struct pump *p)
 
 /* --- the data path ---------------------------------------------------------- */
 
+/*
+ * Send the first len bytes of the engine's scratch buffer to the fd; what
+ * the fd does not take is kept in p->down (the spill) for the next POLLOUT.
+ * Returns 0 when all went out, 1 when some was spilled, -1 when the
+ * connection failed (p->failed set).
+ */
+static int
+pump_send_scratch(struct pump *p, size_t len)
+{
+	ssize_t n;
+
+	n = send(p->fd, p->eng->scratch, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR) {
+			p->failed = 1;
+			return -1;
+		}
+		n = 0;
+	}
+	p->bytes_down += (uint64_t)n;
+	if ((size_t)n == len)
+		return 0;
+	p->down_len = len - (size_t)n;
+	if ((p->down = malloc(p->down_len)) == NULL) {
+		p->failed = 1;
+		return -1;
+	}
+	memcpy(p->down, p->eng->scratch + n, p->down_len);
+	p->down_off = 0;
+	return 1;
+}
+
 /* channel -> fd: drain spill and libssh's buffer while the fd takes it. */
 static void
 pump_drain_down(struct pump *p)
@@ -698,27 +730,8 @@ pump_drain_down(struct pump *p)
 			p->failed = 1;
 			return;
 		}
-		n = send(p->fd, p->eng->scratch, (size_t)r,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR) {
-				p->failed = 1;
-				return;
-			}
-			n = 0;
-		}
-		p->bytes_down += (uint64_t)n;
-		if (n < r) {
-			p->down_len = (size_t)(r - n);
-			p->down = malloc(p->down_len);
-			if (p->down == NULL) {
-				p->failed = 1;
-				return;
-			}
-			memcpy(p->down, p->eng->scratch + n, p->down_len);
-			p->down_off = 0;
-			return;
-		}
+		if (pump_send_scratch(p, (size_t)r) != 0)
+			return; /* failed, or spilled: the fd is full */
 	}
 	p->backlogged = 0;
 }
@@ -731,10 +744,12 @@ pump_drain_down(struct pump *p)
  * itself returns at most what one nonblocking pass brings in, which goes
  * out like any other channel data.
  */
+_Static_assert(PUMP_WINDOW <= ENGINE_SCRATCH_SIZE,
+    "pump_keep_window reads up to PUMP_WINDOW bytes into the scratch buffer");
+
 static void
 pump_keep_window(struct pump *p)
 {
-	ssize_t n;
 	int r;
 
 	/* Behind a jump host only: one hop away libssh's window keeps up
@@ -751,28 +766,10 @@ pump_keep_window(struct pump *p)
 	if (r <= 0)
 		return; /* EOF, CLOSE, a dead session: their own paths act */
 	/* Only when a callback was refused meanwhile (the fd filled up):
-	 * this pass's bytes, far below ENGINE_SCRATCH. */
-	n = send(
-	    p->fd, p->eng->scratch, (size_t)r, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR) {
-			p->failed = 1;
-			return;
-		}
-		n = 0;
-	}
-	p->bytes_down += (uint64_t)n;
-	if (n < r) {
-		p->down_len = (size_t)(r - n);
-		p->down = malloc(p->down_len);
-		if (p->down == NULL) {
-			p->failed = 1;
-			return;
-		}
-		memcpy(p->down, p->eng->scratch + n, p->down_len);
-		p->down_off = 0;
+	 * this pass's bytes; never more than PUMP_WINDOW, which the
+	 * scratch buffer holds. */
+	if (pump_send_scratch(p, (size_t)r) == 1)
 		p->backlogged = 1;
-	}
 }
 
 /* fd -> channel: write the up spill first. 1 when it is empty. */
