@@ -21,6 +21,7 @@
 
 #include "launcher/agent.h"
 #include "launcher/log.h"
+#include "launcher/path.h"
 #include "parser/base64.h"
 
 #define AG_FAILURE 5
@@ -247,13 +248,10 @@ agent_open(const char *path, struct agent **out)
 	ag->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (ag->fd < 0)
 		goto out;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
+	if (path_sockaddr_un(&sun, path) != 0) {
 		log_msg(LOG_DEBUG1, "agent socket path too long: %s", path);
 		goto out;
 	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if (connect(ag->fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
 		log_msg(LOG_DEBUG1, "cannot connect to agent at %s: %s", path,
 		    strerror(errno));

@@ -21,6 +21,7 @@
 #include "launcher/hop.h"
 #include "launcher/local.h"
 #include "launcher/log.h"
+#include "launcher/path.h"
 #include "launcher/pump.h"
 #include "launcher/remote.h"
 #include "parser/forward.h"
@@ -602,16 +603,13 @@ control_start(struct engine *e)
 	e->ctl_fd = -1;
 	if (path == NULL || strcmp(path, "none") == 0)
 		return 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
+	if (path_sockaddr_un(&sa, path) != 0) {
 		log_msg(LOG_ERROR,
 		    "ControlPath \"%s\" too long for Unix domain "
 		    "socket; control socket disabled.",
 		    path);
 		return -1;
 	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (control_live_socket(&sa)) {
 		log_msg(LOG_ERROR,
 		    "ControlSocket %s already exists and is live; control "
@@ -684,14 +682,11 @@ control_client(const char *path, const char *verb, const char *args)
 	FILE *f;
 	int fd, ok;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
+	if (path_sockaddr_un(&sa, path) != 0) {
 		fprintf(stderr, "ControlPath too long ('%s' >= %zu bytes)\n",
 		    path, sizeof(sa.sun_path));
 		return 255;
 	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		fprintf(stderr, "Control socket connect(%s): %s\n", path,

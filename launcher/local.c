@@ -21,6 +21,7 @@
 #include "launcher/local.h"
 #include "parser/forward.h"
 #include "launcher/log.h"
+#include "launcher/path.h"
 #include "launcher/pump.h"
 #include "parser/options.h"
 
@@ -157,16 +158,13 @@ local_bind_unix(struct listener *l, const struct options *o)
 	mode_t old;
 	int fd, mask;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
+	if (path_sockaddr_un(&sun, path) != 0) {
 		log_msg(LOG_ERROR,
 		    "unix_listener: path \"%s\" too long for "
 		    "Unix domain socket",
 		    path);
 		return -1;
 	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if (o->stream_local_bind_unlink == 1)
 		(void)unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

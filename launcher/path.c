@@ -3,6 +3,9 @@
  */
 #include "autoconf.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,4 +123,17 @@ path_expand(const char *raw, const struct options *o, int *bad)
 		return NULL;
 	}
 	return b.s;
+}
+
+int
+path_sockaddr_un(struct sockaddr_un *sa, const char *path)
+{
+	size_t n = strlen(path);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (n >= sizeof(sa->sun_path))
+		return -1;
+	memcpy(sa->sun_path, path, n + 1);
+	return 0;
 }

@@ -20,6 +20,7 @@
 #include "launcher/engine.h"
 #include "launcher/hop.h"
 #include "launcher/log.h"
+#include "launcher/path.h"
 #include "launcher/pump.h"
 #include "launcher/resolve.h"
 
@@ -587,13 +588,10 @@ pump_connect_local(struct pump *p, const char *host, int port, const char *path)
 		}
 		return 0;
 	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
+	if (path_sockaddr_un(&sun, path) != 0) {
 		log_msg(LOG_ERROR, "connect to %s: path too long", path);
 		goto fail;
 	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail_errno;
