@@ -24,11 +24,17 @@
 #include "launcher/pump.h"
 #include "launcher/resolve.h"
 
-#define PUMP_READS_PER_EVENT 4
-/* One recv per 8 full packets: ssh_channel_write ends with one flush (a
- * poll and a send) per call, so bigger writes mean fewer syscalls per byte
- * (1-hop upload: see bench/RESULTS.md). Fits ENGINE_SCRATCH. */
-#define PUMP_READ_MAX (4 * PUMP_CHUNK)
+/*
+ * fd -> channel: one recv of at most two full packets per readiness event.
+ * Bigger batches (4 x 65516 per recv, 4 recvs per event) save syscalls on
+ * one hop but hurt through jump hosts: all hops share this thread, so a
+ * 1 MB batch is encrypted three times over before the first byte reaches
+ * the first sshd, and the relaying sshds idle meanwhile. Small batches
+ * keep every stage of the chain busy (3-hop upload 55 -> 107 MB/s, 1-hop
+ * upload unchanged; bench/RESULTS.md).
+ */
+#define PUMP_READS_PER_EVENT 1
+#define PUMP_READ_MAX PUMP_CHUNK
 #define PUMP_SOCKS_TIMEOUT_MS 30000
 
 static void pump_on_fd(struct loop_watch *w, uint32_t ev);
@@ -735,12 +741,15 @@ pump_drain_down(struct pump *p)
 }
 
 /*
- * channel -> fd: keep the peer's send window at PUMP_WINDOW while the fd
- * keeps up. libssh 0.10 has no call for it, but a read asking for more
- * than its window grows the window to that size first; with the buffer
- * empty (callbacks deliver everything while not backlogged) the read
- * itself returns at most what one nonblocking pass brings in, which goes
- * out like any other channel data.
+ * channel -> fd: keep the peer's send window near PUMP_WINDOW while the fd
+ * keeps up, topping it up every PUMP_WIN_STEP bytes delivered, as OpenSSH
+ * does (it adjusts after three packets). libssh 0.10 alone lets the window
+ * fall from 1.28 MB to 640 KB before it adjusts, and the sending sshd then
+ * waits with nothing to do. libssh has no call for it, but a read asking
+ * for more than its window grows the window to that size first; with the
+ * buffer empty (callbacks deliver everything while not backlogged) the
+ * read itself returns at most what one nonblocking pass brings in, which
+ * goes out like any other channel data.
  */
 _Static_assert(PUMP_WINDOW <= ENGINE_SCRATCH_SIZE,
     "pump_keep_window reads up to PUMP_WINDOW bytes into the scratch buffer");
@@ -750,14 +759,11 @@ pump_keep_window(struct pump *p)
 {
 	int r;
 
-	/* Behind a jump host only: one hop away libssh's window keeps up
-	 * (interleaved runs showed no gain there), through relays it does
-	 * not (3 hops: 1.6-1.8x the download rate with it). */
-	if (p->hop == NULL || p->hop->index == 0)
+	if (p->hop == NULL)
 		return;
 	if (p->backlogged || p->down != NULL || p->failed || p->remote_eof ||
 	    p->peer_closed || p->ch == NULL || p->fd < 0 ||
-	    p->bytes_down - p->win_mark < PUMP_WINDOW / 2)
+	    p->bytes_down - p->win_mark < PUMP_WIN_STEP)
 		return;
 	p->win_mark = p->bytes_down;
 	r = ssh_channel_read(p->ch, p->eng->scratch, PUMP_WINDOW, 0);
