@@ -1,16 +1,27 @@
 /*
  * hostkey: known_hosts lookup with file:line reporting and
  * StrictHostKeyChecking, in OpenSSH's words.
+ *
+ * A lookup gathers, over every file in ssh's order, the first entry with the
+ * server's key, the last entry with another key and any @revoked entry, and
+ * then classifies as ssh 9.2's hostfile.c does: a match wins, else another
+ * key means changed, else new; revoked beats all. CheckHostIP runs a second
+ * lookup under the peer's numeric address and reacts as sshconnect.c's
+ * check_host_key() does.
  */
 #include "autoconf.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,18 +32,36 @@
 #include "launcher/log.h"
 #include "launcher/path.h"
 #include "parser/base64.h"
+#include "parser/diag.h"
 #include "parser/options.h"
 #include "parser/sha1.h"
+#include "parser/strbuf.h"
 
 #define HOSTKEY_LINE_MAX 16384
 
-enum hk_state { HK_UNKNOWN, HK_OK, HK_CHANGED, HK_OTHER, HK_REVOKED };
+/*
+ * HK_OTHER is sshfwd's own refinement of ssh's "changed": the name is known
+ * only with keys of other types. It applies to the host name lookup; the
+ * address lookup keeps ssh's plain classification.
+ */
+enum hk_state { HK_NEW, HK_OK, HK_CHANGED, HK_OTHER, HK_REVOKED };
+
+struct hk_entry {
+	char *file;
+	int line;
+	ssh_key key; /* the entry's key (kept for "other" entries only) */
+};
 
 struct hk_found {
 	enum hk_state state;
-	char *file; /* where the old/other/revoked key is */
-	int line;
+	struct hk_entry match; /* first entry with the server's key */
+	struct hk_entry other; /* last entry with another key */
+	struct hk_entry revoked; /* first @revoked entry with the key */
+	int same_type; /* some other key has the server key's type */
 };
+
+/* The characters ssh refuses to write into a known_hosts name. */
+#define HOSTKEY_BAD_NAME_CHARS "@?*#[]|'\"\\"
 
 /* OpenSSH's display name of a key type ("ED25519", "RSA", ...). */
 static const char *
@@ -54,22 +83,28 @@ hostkey_type_name(ssh_key key)
 	}
 }
 
-int
-hostkey_name(const struct options *o, char *buf, size_t len)
+/* The looked-up name at port (0 or 22: none), lower-cased. */
+static int
+hostkey_name_port(const struct options *o, int port, char *buf, size_t len)
 {
 	const char *h =
 	    o->host_key_alias != NULL ? o->host_key_alias : o->hostname;
-	int port = o->port > 0 ? o->port : 22;
 	size_t i;
 	int n;
 
-	if (o->host_key_alias != NULL || port == 22)
+	if (o->host_key_alias != NULL || port == 0 || port == 22)
 		n = snprintf(buf, len, "%s", h);
 	else
 		n = snprintf(buf, len, "[%s]:%d", h, port);
 	for (i = 0; buf[i] != '\0'; i++)
 		buf[i] = (char)tolower((unsigned char)buf[i]);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int
+hostkey_name(const struct options *o, char *buf, size_t len)
+{
+	return hostkey_name_port(o, o->port > 0 ? o->port : 22, buf, len);
 }
 
 /* Expand one list of files; missing lists get ssh's defaults. */
@@ -156,7 +191,34 @@ hostkey_prepare(struct hop *h)
 	return 0;
 }
 
-/* Scan one file. Updates *f with the strongest finding. */
+static void
+hostkey_entry_set(struct hk_entry *e, const char *file, int line, ssh_key *key)
+{
+	free(e->file);
+	e->file = strdup(file);
+	e->line = line;
+	ssh_key_free(e->key);
+	e->key = NULL;
+	if (key != NULL) {
+		e->key = *key;
+		*key = NULL;
+	}
+}
+
+static void
+hostkey_found_clear(struct hk_found *f)
+{
+	struct hk_entry *e[3] = { &f->match, &f->other, &f->revoked };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		free(e[i]->file);
+		ssh_key_free(e[i]->key);
+	}
+	memset(f, 0, sizeof(*f));
+}
+
+/* Scan one file for name, adding to what *f gathered so far. */
 static void
 hostkey_scan(
     const char *file, const char *name, ssh_key key, struct hk_found *f)
@@ -205,35 +267,47 @@ hostkey_scan(
 			continue;
 		}
 		if (ssh_key_cmp(key, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0) {
-			if (revoked) {
-				f->state = HK_REVOKED;
-			} else if (f->state != HK_REVOKED &&
-			    f->state != HK_CHANGED) {
-				f->state = HK_OK;
-			}
-			if (revoked || f->file == NULL) {
-				free(f->file);
-				f->file = strdup(file);
-				f->line = lineno;
-			}
-		} else if (!revoked &&
-		    ssh_key_type(key) == ssh_key_type(ent->publickey)) {
-			if (f->state == HK_UNKNOWN || f->state == HK_OTHER) {
-				f->state = HK_CHANGED;
-				free(f->file);
-				f->file = strdup(file);
-				f->line = lineno;
-			}
-		} else if (!revoked && f->state == HK_UNKNOWN) {
-			f->state = HK_OTHER;
-			free(f->file);
-			f->file = strdup(file);
-			f->line = lineno;
+			if (revoked && f->revoked.file == NULL)
+				hostkey_entry_set(
+				    &f->revoked, file, lineno, NULL);
+			else if (!revoked && f->match.file == NULL)
+				hostkey_entry_set(
+				    &f->match, file, lineno, NULL);
+		} else if (!revoked) {
+			/* ssh names the last one: each replaces the one before. */
+			if (ssh_key_type(key) == ssh_key_type(ent->publickey))
+				f->same_type = 1;
+			hostkey_entry_set(
+			    &f->other, file, lineno, &ent->publickey);
 		}
 		ssh_knownhosts_entry_free(ent);
 	}
 	free(line);
 	fclose(fp);
+}
+
+/*
+ * Look name up in every file, in order, and classify as ssh does. With
+ * refine, a name known only with keys of other types is HK_OTHER rather
+ * than HK_CHANGED.
+ */
+static void
+hostkey_lookup(char *const *files, size_t nfiles, const char *name, ssh_key key,
+    int refine, struct hk_found *f)
+{
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < nfiles; i++)
+		hostkey_scan(files[i], name, key, f);
+	if (f->revoked.file != NULL)
+		f->state = HK_REVOKED;
+	else if (f->match.file != NULL)
+		f->state = HK_OK;
+	else if (f->other.file != NULL)
+		f->state = refine && !f->same_type ? HK_OTHER : HK_CHANGED;
+	else
+		f->state = HK_NEW;
 }
 
 /* n random bytes for a hashed name's salt. 0 or -1. */
@@ -304,21 +378,25 @@ out:
 	return line;
 }
 
+/*
+ * Append one line per name for key to file (hashed one by one under
+ * HashKnownHosts), creating its directory as ssh creates ~/.ssh. 0, or -1
+ * with errno set.
+ */
 static int
-hostkey_add(struct hop *h, const char *file, const char *name, ssh_key key,
-    const char *type)
+hostkey_append(const struct options *o, const char *file,
+    const char *const *names, size_t n, ssh_key key)
 {
-	char *entry, *dir, *slash;
-	int fd, rc = -1;
-	size_t len;
+	char *entry[2] = { NULL, NULL }, *dir, *slash;
+	int fd = -1, rc = -1, err = EINVAL;
+	size_t i, len;
 
-	entry = hostkey_line(h->o, name, key);
-	if (entry == NULL) {
-		log_msg(LOG_ERROR,
-		    "Failed to add the host to the list of known hosts (%s): "
-		    "cannot encode the key",
-		    file);
-		return -1;
+	if (n > 2)
+		goto out;
+	for (i = 0; i < n; i++) {
+		entry[i] = hostkey_line(o, names[i], key);
+		if (entry[i] == NULL)
+			goto out;
 	}
 	dir = strdup(file);
 	if (dir != NULL && (slash = strrchr(dir, '/')) != NULL) {
@@ -327,105 +405,356 @@ hostkey_add(struct hop *h, const char *file, const char *name, ssh_key key,
 	}
 	free(dir);
 	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		len = strlen(entry);
-		if (write(fd, entry, len) == (ssize_t)len)
-			rc = 0;
-		close(fd);
+	if (fd < 0) {
+		err = errno;
+		goto out;
 	}
-	if (rc == 0)
-		log_msg(LOG_INFO,
-		    "Warning: Permanently added '%s' (%s) to the list of known "
-		    "hosts.",
-		    name, type);
-	else
-		log_msg(LOG_ERROR,
-		    "Failed to add the host to the list of "
-		    "known hosts (%s): %s",
-		    file, strerror(errno));
-	free(entry);
+	for (i = 0; i < n; i++) {
+		len = strlen(entry[i]);
+		if (write(fd, entry[i], len) != (ssize_t)len) {
+			err = errno != 0 ? errno : EIO;
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < 2; i++)
+		free(entry[i]);
+	if (rc != 0)
+		errno = err;
 	return rc;
 }
 
+/*
+ * ssh's confirm(): prompt on the terminal until the answer is yes, no (or
+ * empty), or the fingerprint when fp is given. 1 to go on, 0 not to.
+ */
 static int
-hostkey_ask(const char *name, const char *type, const char *fp)
+hostkey_confirm(const char *prompt, const char *fp)
 {
-	char buf[64];
-	int fd;
+	char buf[128], c, *p;
+	const char *msg = prompt;
+	int fd, r = 0;
 	ssize_t n;
-	size_t off = 0;
-	char c;
+	size_t off;
 
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	dprintf(fd,
-	    "The authenticity of host '%s' can't be established.\n"
-	    "%s key fingerprint is %s.\n"
-	    "Are you sure you want to continue connecting "
-	    "(yes/no/[fingerprint])? ",
-	    name, type, fp);
 	for (;;) {
-		n = read(fd, &c, 1);
-		if (n <= 0 || c == '\n')
-			break;
-		if (off + 1 < sizeof(buf))
-			buf[off++] = c;
+		dprintf(fd, "%s", msg);
+		off = 0;
+		for (;;) {
+			n = read(fd, &c, 1);
+			if (n <= 0)
+				goto out; /* EOF: no */
+			if (c == '\n')
+				break;
+			if (off + 1 < sizeof(buf))
+				buf[off++] = c;
+		}
+		buf[off] = '\0';
+		p = buf + strspn(buf, " \t");
+		p[strcspn(p, " \t\r")] = '\0';
+		if (p[0] == '\0' || strcasecmp(p, "no") == 0)
+			goto out;
+		if (strcasecmp(p, "yes") == 0 ||
+		    (fp != NULL && strcmp(p, fp) == 0)) {
+			r = 1;
+			goto out;
+		}
+		msg = fp != NULL
+		    ? "Please type 'yes', 'no' or the fingerprint: "
+		    : "Please type 'yes' or 'no': ";
 	}
-	buf[off] = '\0';
+out:
 	close(fd);
-	return strcmp(buf, "yes") == 0 || strcmp(buf, fp) == 0;
+	return r;
 }
 
 int
-hostkey_verify(struct hop *h)
+hostkey_ip_string(const struct sockaddr *sa, socklen_t salen, int port,
+    char *buf, size_t len, int *local)
 {
-	ssh_key key = NULL;
-	unsigned char *hash = NULL;
-	size_t hlen = 0, nfiles = 0, i, nu;
-	char *fp = NULL, **files = NULL;
-	char name[1024];
-	const char *type;
-	struct hk_found f = { HK_UNKNOWN, NULL, 0 };
-	int strict = h->o->strict_host_key_checking, r = -1, can_ask;
+	char ntop[NI_MAXHOST];
+	const struct sockaddr_in *sin;
+	const struct sockaddr_in6 *sin6;
+	int n;
 
-	if (strict < 0)
-		strict = STRICT_HOSTKEY_ASK;
-	if (ssh_get_server_publickey(h->s, &key) != SSH_OK) {
-		log_msg(LOG_ERROR, "%s: no host key received", h->name);
+	*local = 0;
+	if (len > 0)
+		buf[0] = '\0';
+	switch (sa->sa_family) {
+	case AF_INET:
+		sin = (const struct sockaddr_in *)(const void *)sa;
+		*local = (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+		break;
+	case AF_INET6:
+		sin6 = (const struct sockaddr_in6 *)(const void *)sa;
+		*local = IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+		break;
+	default:
 		return -1;
 	}
-	type = hostkey_type_name(key);
-	if (ssh_get_publickey_hash(
-	        key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0)
-		fp = ssh_get_fingerprint_hash(
-		    SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-	if (hostkey_name(h->o, name, sizeof(name)) != 0)
+	if (getnameinfo(
+	        sa, salen, ntop, sizeof(ntop), NULL, 0, NI_NUMERICHOST) != 0)
+		return -1;
+	if (port <= 0 || port == 22)
+		n = snprintf(buf, len, "%s", ntop);
+	else
+		n = snprintf(buf, len, "[%s]:%d", ntop, port);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/*
+ * What one host key check works with. check_ip is ssh's
+ * options.check_host_ip: the first check that rules it out (loopback peer,
+ * no peer, HostName equal to the address string) clears it for the rest
+ * of the connection, the port-less retry included.
+ */
+struct hk_ctx {
+	struct hop *h;
+	ssh_key key;
+	const char *type; /* "ED25519", ... */
+	const char *fp; /* SHA256:... */
+	char **files; /* user files, then global files */
+	size_t nfiles;
+	const char *kh; /* the file new lines go to; NULL: none */
+	int strict;
+	int check_ip;
+	int have_peer; /* hop 0 over our own TCP socket */
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+};
+
+/* ssh's read-only levels of check_host_key(). */
+enum { HK_RDRW = 0, HK_RDONLY = 1, HK_ROQUIET = 2 };
+
+/*
+ * Only hop 0 reached over our own TCP socket has a peer address. Hops
+ * behind ProxyCommand or ProxyJump (ssh runs "ssh -W" as a ProxyCommand)
+ * have none, as in ssh.
+ */
+static void
+hostkey_peer(struct hk_ctx *c)
+{
+	const char *pc = c->h->o->proxy_command;
+
+	c->peerlen = sizeof(c->peer);
+	c->have_peer = c->h->index == 0 &&
+	    (pc == NULL || strcmp(pc, "none") == 0) && c->h->lib_fd >= 0 &&
+	    getpeername(
+	        c->h->lib_fd, (struct sockaddr *)&c->peer, &c->peerlen) == 0;
+}
+
+/* The IP address line of a known host: add it, or say why not. */
+static void
+hostkey_add_ip(const struct hk_ctx *c, int readonly, const char *ip)
+{
+	const char *names[1] = { ip };
+	const char *file = c->kh, *type = c->type;
+
+	if (readonly || file == NULL)
+		log_msg(LOG_INFO,
+		    "%s host key for IP address '%.128s' not in list of "
+		    "known hosts.",
+		    type, ip);
+	else if (hostkey_append(c->h->o, file, names, 1, c->key) != 0)
+		log_msg(LOG_INFO,
+		    "Failed to add the %s host key for IP address '%.128s' "
+		    "to the list of known hosts (%.500s).",
+		    type, ip, file);
+	else
+		log_msg(LOG_INFO,
+		    "Warning: Permanently added the %s host key for IP "
+		    "address '%.128s' to the list of known hosts.",
+		    type, ip);
+}
+
+/* A new host accepted: record it (with its address under CheckHostIP). */
+static void
+hostkey_add_new(const struct hk_ctx *c, const char *name, const char *ip)
+{
+	const char *file = c->kh;
+	char both[2200];
+	const char *names[2] = { both, NULL };
+	size_t n = 1;
+
+	if (ip != NULL) {
+		snprintf(both, sizeof(both), "%s,%s", name, ip);
+		if (c->h->o->hash_known_hosts == 1) {
+			/* Hashed names match one name each: two lines. */
+			names[0] = name;
+			names[1] = ip;
+			n = 2;
+		}
+	} else
+		snprintf(both, sizeof(both), "%s", name);
+	if (hostkey_append(c->h->o, file, names, n, c->key) != 0)
+		log_msg(LOG_INFO,
+		    "Failed to add the host to the list of known hosts "
+		    "(%.500s): %s",
+		    file, strerror(errno));
+	else
+		log_msg(LOG_INFO,
+		    "Warning: Permanently added '%.200s' (%s) to the list of "
+		    "known hosts.",
+		    both, c->type);
+}
+
+/* Under CheckHostIP, the changed-key warning for a host whose address
+ * line disagrees (ssh's "POSSIBLE DNS SPOOFING"). */
+static void
+hostkey_warn_spoofing(const char *name, const char *ip, const char *type,
+    const struct hk_found *fi)
+{
+	const char *what = fi->state == HK_NEW ? "is unknown"
+	    : fi->state == HK_OK               ? "is unchanged"
+	                                       : "has a different value";
+	const struct hk_entry *e = fi->state == HK_OK ? &fi->match : &fi->other;
+
+	log_msg(LOG_ERROR,
+	    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+	    "@       WARNING: POSSIBLE DNS SPOOFING DETECTED!          @\n"
+	    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+	    "The %s host key for %s has changed,\n"
+	    "and the key for the corresponding IP address %s\n"
+	    "%s. This could either mean that\n"
+	    "DNS SPOOFING is happening or the IP address for the host\n"
+	    "and its host key have changed at the same time.",
+	    type, name, ip, what);
+	if (fi->state != HK_NEW && e->file != NULL)
+		log_msg(LOG_ERROR,
+		    "Offending key for IP in %s:%d\n"
+		    "  remove with:\n"
+		    "  ssh-keygen -f \"%s\" -R \"%s\"",
+		    e->file, e->line, e->file, ip);
+}
+
+/*
+ * CheckHostIP found the address with another key while the host key itself
+ * is known or newly accepted: warn, and ask or refuse as strict says. 0 to
+ * go on, -1 refused (logged).
+ */
+static int
+hostkey_ip_differs(const struct hk_ctx *c, const char *name, const char *ip,
+    const struct hk_found *f, const struct hk_found *fi)
+{
+	const struct hop *h = c->h;
+	const char *type = c->type;
+	int strict = c->strict;
+	struct strbuf b = STRBUF_INIT;
+	char *msg;
+	int r = -1, can_ask;
+
+	strbuf_addf(&b,
+	    "Warning: the %s host key for '%.200s' differs from the key for "
+	    "the IP address '%.128s'\n"
+	    "Offending key for IP in %s:%d",
+	    type, name, ip, fi->other.file, fi->other.line);
+	if (f->state == HK_OK)
+		strbuf_addf(&b, "\nMatching host key in %s:%d", f->match.file,
+		    f->match.line);
+	can_ask = h->o->batch_mode != 1 && access("/dev/tty", R_OK) == 0;
+	if (strict == STRICT_HOSTKEY_ASK && can_ask)
+		strbuf_add(&b,
+		    "\nAre you sure you want to continue connecting "
+		    "(yes/no)? ");
+	msg = strbuf_finish(&b);
+	if (msg == NULL) {
+		log_msg(LOG_ERROR, "out of memory");
+		return -1;
+	}
+	if (strict == STRICT_HOSTKEY_ASK && can_ask) {
+		if (hostkey_confirm(msg, NULL))
+			r = 0;
 		goto out;
-	files = hostkey_files(h, &nfiles);
-	if (files == NULL)
+	}
+	log_msg(LOG_INFO, "%s", msg);
+	if (strict == STRICT_HOSTKEY_OFF) {
+		r = 0;
 		goto out;
-	nu = h->o->user_hostfiles.n ? h->o->user_hostfiles.n : 2;
-	for (i = 0; i < nfiles; i++)
-		hostkey_scan(files[i], name, key, &f);
-	log_msg(
-	    LOG_DEBUG1, "Server host key: %s %s", type, fp != NULL ? fp : "?");
+	}
+	if (strict == STRICT_HOSTKEY_ASK)
+		log_hint("StrictHostKeyChecking ask needs a terminal to ask on "
+		         "(BatchMode is set or there is no /dev/tty)");
+	else
+		log_msg(
+		    LOG_ERROR, "Exiting, you have requested strict checking.");
+	log_hint("if the address now belongs to this host, remove line %d "
+	         "of %s and connect again",
+	    fi->other.line, fi->other.file);
+out:
+	free(msg);
+	return r;
+}
+
+/*
+ * ssh's check_host_key() for the name at port (0: without a port) with
+ * readonly one of HK_RD*; clobber marks the port-less retry. 0 accepted,
+ * -1 refused (logged unless HK_ROQUIET asked for silence).
+ */
+static int
+hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
+{
+	const struct options *o = c->h->o;
+	char name[1024], ip[NI_MAXHOST + 16], *msg;
+	struct hk_found f, fi;
+	int r = -1, can_ask, local = 0, differ = 0;
+	const char *fp = c->fp != NULL ? c->fp : "?";
+
+	memset(&f, 0, sizeof(f));
+	memset(&fi, 0, sizeof(fi));
+	/* ssh never writes a name a known_hosts pattern would misread. */
+	if (strcspn(o->hostname, HOSTKEY_BAD_NAME_CHARS) != strlen(o->hostname))
+		readonly = HK_RDONLY;
+	if (hostkey_name_port(o, clobber ? 0 : port, name, sizeof(name)) != 0)
+		goto out;
+	if (!c->have_peer ||
+	    hostkey_ip_string((const struct sockaddr *)&c->peer, c->peerlen,
+	        clobber ? 0 : port, ip, sizeof(ip), &local) != 0)
+		snprintf(ip, sizeof(ip), "<no hostip for proxy command>");
+	/* CheckHostIP is off for good for a loopback peer, a hop reached
+	 * through a proxy, or a HostName that is the address string. */
+	if (c->check_ip &&
+	    (local || !c->have_peer || strcmp(o->hostname, ip) == 0))
+		c->check_ip = 0;
+	hostkey_lookup(c->files, c->nfiles, name, c->key, 1, &f);
+	if (!readonly && c->kh == NULL)
+		readonly = HK_RDONLY;
+	if (c->check_ip) {
+		hostkey_lookup(c->files, c->nfiles, ip, c->key, 0, &fi);
+		if (f.state == HK_CHANGED &&
+		    (fi.state != HK_CHANGED ||
+		        ssh_key_cmp(fi.other.key, f.other.key,
+		            SSH_KEY_CMP_PUBLIC) != 0))
+			differ = 1;
+	} else
+		fi.state = f.state;
 	switch (f.state) {
 	case HK_OK:
 		log_msg(LOG_DEBUG1,
 		    "Host '%s' is known and matches the %s "
 		    "host key.",
-		    name, type);
-		log_msg(LOG_DEBUG1, "Found key in %s:%d", f.file, f.line);
-		r = 0;
-		goto out;
+		    name, c->type);
+		log_msg(LOG_DEBUG1, "Found key in %s:%d", f.match.file,
+		    f.match.line);
+		if (c->check_ip && fi.state == HK_NEW)
+			hostkey_add_ip(c, readonly, ip);
+		break;
 	case HK_REVOKED:
-		log_msg(LOG_ERROR, "Host key %s %s revoked by file %s:%d", type,
-		    fp != NULL ? fp : "?", f.file, f.line);
+		log_msg(LOG_ERROR, "Host key %s %s revoked by file %s:%d",
+		    c->type, fp, f.revoked.file, f.revoked.line);
 		log_hint("the server's key was marked @revoked; do not connect "
 		         "until its administrator rotates it");
 		goto out;
 	case HK_CHANGED:
+		if (readonly == HK_ROQUIET)
+			goto out;
+		if (c->check_ip && differ)
+			hostkey_warn_spoofing(name, ip, c->type, &fi);
 		log_msg(LOG_ERROR,
 		    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
 		    "@\n"
@@ -447,57 +776,133 @@ hostkey_verify(struct hop *h)
 		    "  ssh-keygen -f \"%s\" -R \"%s\"\n"
 		    "Host key for %s has changed and you have requested "
 		    "strict checking.",
-		    type, fp != NULL ? fp : "?", files[0], type, f.file, f.line,
-		    f.file, name, name);
+		    c->type, fp, c->files[0], hostkey_type_name(f.other.key),
+		    f.other.file, f.other.line, f.other.file, name, name);
 		log_hint("nothing was forwarded; if the new key is expected, "
 		         "remove line %d of %s and connect again",
-		    f.line, f.file);
+		    f.other.line, f.other.file);
 		goto out;
 	case HK_OTHER:
-		if (strict == STRICT_HOSTKEY_OFF)
-			break;
-		log_msg(LOG_ERROR,
-		    "Host '%s' is known with a different key type (see %s:%d) "
-		    "but not with this %s key %s.",
-		    name, f.file, f.line, type, fp != NULL ? fp : "?");
-		log_hint("verify the %s key with the server's administrator, "
-		         "then add it with ssh-keyscan -t %s",
-		    type, type);
-		goto out;
-	case HK_UNKNOWN:
+		if (readonly == HK_ROQUIET)
+			goto out;
+		if (c->strict != STRICT_HOSTKEY_OFF) {
+			log_msg(LOG_ERROR,
+			    "Host '%s' is known with a different key type (see "
+			    "%s:%d) but not with this %s key %s.",
+			    name, f.other.file, f.other.line, c->type, fp);
+			log_hint("verify the %s key with the server's "
+			         "administrator, then add it with ssh-keyscan "
+			         "-t %s",
+			    c->type, c->type);
+			goto out;
+		}
+		/* With checking off, known with another type is new. */
+		/* FALLTHROUGH */
+	case HK_NEW:
+		if (o->host_key_alias == NULL && port != 0 && port != 22 &&
+		    !clobber) {
+			/* ssh's retry: a key recorded without the port. */
+			log_msg(LOG_DEBUG1, "checking without port identifier");
+			if (hostkey_check(c, 0, HK_ROQUIET, 1) == 0) {
+				log_msg(LOG_DEBUG1,
+				    "found matching key w/out port");
+				break;
+			}
+		}
+		if (readonly == HK_ROQUIET)
+			goto out;
+		if (readonly) {
+			log_msg(LOG_ERROR,
+			    "Will not record a host key for '%s': %s.", name,
+			    c->kh == NULL ? "there is no UserKnownHostsFile"
+			                  : "the host name has characters a "
+			                    "known_hosts line cannot hold");
+			log_hint(
+			    "add the key to a known_hosts file yourself, or "
+			    "name it with HostKeyAlias");
+			goto out;
+		}
+		can_ask = o->batch_mode != 1 && access("/dev/tty", R_OK) == 0;
+		if (c->strict == STRICT_HOSTKEY_YES ||
+		    (c->strict == STRICT_HOSTKEY_ASK && !can_ask)) {
+			log_msg(LOG_ERROR,
+			    "No %s host key is known for %.200s and you have "
+			    "requested strict checking.",
+			    c->type, name);
+			log_hint("verify the fingerprint %s out of band, then "
+			         "add it to %s (e.g. ssh-keyscan -p %d %s >> "
+			         "%s) or use StrictHostKeyChecking accept-new",
+			    fp, c->kh, o->port > 0 ? o->port : 22, o->hostname,
+			    c->kh);
+			goto out;
+		}
+		if (c->strict == STRICT_HOSTKEY_ASK) {
+			msg = diag_fmt("The authenticity of host '%.200s (%s)' "
+			               "can't be established.\n"
+			               "%s key fingerprint is %s.\n"
+			               "Are you sure you want to continue "
+			               "connecting (yes/no/[fingerprint])? ",
+			    name, ip, c->type, fp);
+			if (msg == NULL || !hostkey_confirm(msg, c->fp)) {
+				free(msg);
+				goto out;
+			}
+			free(msg);
+		}
+		hostkey_add_new(
+		    c, name, c->check_ip && fi.state == HK_NEW ? ip : NULL);
 		break;
 	}
-	/* Unknown host. */
-	can_ask = h->o->batch_mode != 1 && access("/dev/tty", R_OK) == 0;
-	if (strict == STRICT_HOSTKEY_YES ||
-	    (strict == STRICT_HOSTKEY_ASK && !can_ask)) {
-		log_msg(LOG_ERROR,
-		    "No %s host key is known for %s and you have "
-		    "requested strict checking.",
-		    type, name);
-		log_hint("verify the fingerprint %s out of band, then add it "
-		         "to %s (e.g. ssh-keyscan -p %d %s >> %s) or use "
-		         "StrictHostKeyChecking accept-new",
-		    fp != NULL ? fp : "?",
-		    nfiles > 0 ? files[0] : "known_hosts",
-		    h->o->port > 0 ? h->o->port : 22, h->o->hostname,
-		    nfiles > 0 ? files[0] : "known_hosts");
+	/* The host key is fine, but its address is known with another. */
+	if (c->check_ip && f.state != HK_CHANGED && fi.state == HK_CHANGED &&
+	    hostkey_ip_differs(c, name, ip, &f, &fi) != 0)
 		goto out;
-	}
-	if (strict == STRICT_HOSTKEY_ASK &&
-	    !hostkey_ask(name, type, fp != NULL ? fp : "?")) {
-		log_msg(LOG_ERROR, "Host key verification failed.");
-		goto out;
-	}
-	if (nfiles > 0 && nu > 0)
-		(void)hostkey_add(h, files[0], name, key, type);
 	r = 0;
 out:
-	free(f.file);
-	if (files != NULL)
-		hostkey_files_free(files, nfiles);
+	hostkey_found_clear(&f);
+	hostkey_found_clear(&fi);
+	return r;
+}
+
+int
+hostkey_verify(struct hop *h)
+{
+	unsigned char *hash = NULL;
+	size_t hlen = 0, nu;
+	char *fp = NULL;
+	struct hk_ctx c;
+	int r = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.h = h;
+	c.strict = h->o->strict_host_key_checking;
+	if (c.strict < 0)
+		c.strict = STRICT_HOSTKEY_ASK;
+	c.check_ip = h->o->check_host_ip == 1;
+	if (ssh_get_server_publickey(h->s, &c.key) != SSH_OK) {
+		log_msg(LOG_ERROR, "%s: no host key received", h->name);
+		return -1;
+	}
+	c.type = hostkey_type_name(c.key);
+	if (ssh_get_publickey_hash(
+	        c.key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0)
+		fp = ssh_get_fingerprint_hash(
+		    SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	c.fp = fp;
+	c.files = hostkey_files(h, &c.nfiles);
+	if (c.files == NULL)
+		goto out;
+	nu = h->o->user_hostfiles.n ? h->o->user_hostfiles.n : 2;
+	c.kh = c.nfiles > 0 && nu > 0 ? c.files[0] : NULL;
+	hostkey_peer(&c);
+	log_msg(LOG_DEBUG1, "Server host key: %s %s", c.type,
+	    fp != NULL ? fp : "?");
+	r = hostkey_check(&c, h->o->port > 0 ? h->o->port : 22, HK_RDRW, 0);
+out:
+	if (c.files != NULL)
+		hostkey_files_free(c.files, c.nfiles);
 	ssh_string_free_char(fp);
 	ssh_clean_pubkey_hash(&hash);
-	ssh_key_free(key);
+	ssh_key_free(c.key);
 	return r;
 }

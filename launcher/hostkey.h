@@ -6,18 +6,32 @@
  * matching plain, wildcard, hashed and [host]:port entries through
  * ssh_known_hosts_parse_line(), honouring HostKeyAlias and @revoked.
  * StrictHostKeyChecking yes / ask / accept-new / no. A changed key is
- * always refused, naming file:line of the old key.
+ * always refused, naming file:line of the old key. CheckHostIP yes also
+ * checks hop 0's numeric peer address as ssh 9.2 does: recorded next to a
+ * known key, warned about or refused when it is known with another key;
+ * skipped for loopback peers, for hops behind ProxyCommand/ProxyJump, and
+ * when HostName is that address.
  */
 #ifndef SSHFWD_HOSTKEY_H
 #define SSHFWD_HOSTKEY_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 struct hop;
 struct options;
 
 /* The name ssh looks up: HostKeyAlias, else "host" or "[host]:port". */
 int hostkey_name(const struct options *o, char *buf, size_t len);
+
+/*
+ * The address string ssh looks up for peer sa under CheckHostIP: numeric,
+ * "[addr]:port" off port 22 (port <= 0 means 22). *local tells whether it
+ * is a loopback address (ssh then skips the check). 0, or -1 for a family
+ * that has no such string or a buffer too small.
+ */
+int hostkey_ip_string(const struct sockaddr *sa, socklen_t salen, int port,
+    char *buf, size_t len, int *local);
 
 /* Before ssh_connect: point libssh at the first user and global files so
  * it orders host key algorithms by what is known. 0 or -1. */

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "launcher/hostkey.h"
 #include "launcher/launch.h"
 #include "launcher/socks.h"
 #include "parser/options.h"
@@ -676,6 +677,86 @@ fx_curl(struct fx *fx, const char *flag, int socks_port, const char *host,
 	else
 		ck_assert_msg(rc != 0, "curl %s unexpectedly worked", flag);
 }
+
+/* --- pure CheckHostIP address strings ------------------------------------- */
+
+/* One row: address family and text, port, the string ssh looks up, and
+ * whether ssh counts it as loopback (and skips the check). */
+START_TEST(test_hostkey_ip_string_rows)
+{
+	static const struct {
+		int af;
+		const char *addr;
+		int port;
+		const char *want;
+		int local;
+	} rows[] = {
+		{ AF_INET, "10.231.7.2", 22, "10.231.7.2", 0 },
+		{ AF_INET, "10.231.7.2", 0, "10.231.7.2", 0 },
+		{ AF_INET, "10.231.7.2", 2222, "[10.231.7.2]:2222", 0 },
+		{ AF_INET, "127.0.0.1", 22, "127.0.0.1", 1 },
+		{ AF_INET, "127.45.0.9", 2200, "[127.45.0.9]:2200", 1 },
+		{ AF_INET, "128.0.0.1", 22, "128.0.0.1", 0 },
+		{ AF_INET6, "::1", 22, "::1", 1 },
+		{ AF_INET6, "2001:DB8::5", 22, "2001:db8::5", 0 },
+		{ AF_INET6, "2001:db8::5", 830, "[2001:db8::5]:830", 0 },
+		{ AF_INET6, "::ffff:127.0.0.1", 22, "::ffff:127.0.0.1", 0 },
+	};
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t sl;
+	char buf[128];
+	int local;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&ss, 0, sizeof(ss));
+		ss.ss_family = (sa_family_t)rows[i].af;
+		if (rows[i].af == AF_INET) {
+			ck_assert(inet_pton(AF_INET, rows[i].addr,
+			              &sin->sin_addr) == 1);
+			sl = sizeof(*sin);
+		} else {
+			ck_assert(inet_pton(AF_INET6, rows[i].addr,
+			              &sin6->sin6_addr) == 1);
+			sl = sizeof(*sin6);
+		}
+		ck_assert_msg(hostkey_ip_string((struct sockaddr *)&ss, sl,
+		                  rows[i].port, buf, sizeof(buf), &local) == 0,
+		    "row %zu (%s): failed", i, rows[i].addr);
+		ck_assert_msg(strcmp(buf, rows[i].want) == 0,
+		    "row %zu (%s port %d): got '%s', want '%s'", i,
+		    rows[i].addr, rows[i].port, buf, rows[i].want);
+		ck_assert_msg(local == rows[i].local,
+		    "row %zu (%s): local %d, want %d", i, rows[i].addr, local,
+		    rows[i].local);
+	}
+}
+END_TEST
+
+START_TEST(test_hostkey_ip_string_unix_and_short_buffer)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_un sun;
+	char buf[8];
+	int local = 7;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	ck_assert_int_eq(hostkey_ip_string((struct sockaddr *)&sun, sizeof(sun),
+	                     22, buf, sizeof(buf), &local),
+	    -1);
+	ck_assert_int_eq(local, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	ck_assert(inet_pton(AF_INET, "10.0.0.1", &sin.sin_addr) == 1);
+	/* "[10.0.0.1]:2222" does not fit in 8 bytes: refused, not cut. */
+	ck_assert_int_eq(hostkey_ip_string((struct sockaddr *)&sin, sizeof(sin),
+	                     2222, buf, sizeof(buf), &local),
+	    -1);
+}
+END_TEST
 
 /* --- pure SOCKS decoding --------------------------------------------------- */
 
@@ -1379,6 +1460,11 @@ launcher_suite(void)
 	tc = tcase_create("socks");
 	tcase_add_test(tc, test_socks_feed_v5_domain_split_and_payload);
 	tcase_add_test(tc, test_socks_feed_malformed_gets_failure_reply);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hostkey");
+	tcase_add_test(tc, test_hostkey_ip_string_rows);
+	tcase_add_test(tc, test_hostkey_ip_string_unix_and_short_buffer);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sshd");
