@@ -691,6 +691,110 @@ out:
 	return r;
 }
 
+/* ssh names at most this many other names in the new-host prompt. */
+#define HOSTKEY_OTHER_NAMES_MAX 8
+
+/* path with $HOME shown as ~/, as ssh shows it. malloc'd or NULL. */
+static char *
+hostkey_tilde(const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t l = home != NULL ? strlen(home) : 0;
+
+	if (l == 0 || path[0] != '/' || strncmp(path, home, l) != 0 ||
+	    (home[l - 1] != '/' && path[l] != '/'))
+		return strdup(path);
+	if (path[l] == '/')
+		l++;
+	return diag_fmt("~/%s", path + l);
+}
+
+/* Add "file:line: names" to b for each line of file with c's key under
+ * names that do not match name; counts them in *n. */
+static void
+hostkey_other_names_file(const struct hk_ctx *c, const char *file,
+    const char *name, struct strbuf *b, unsigned *n)
+{
+	FILE *fp;
+	char *line, *p, *shown;
+	struct ssh_knownhosts_entry *ent, *m;
+	int lineno = 0, same;
+	size_t len;
+
+	fp = fopen(file, "r");
+	if (fp == NULL)
+		return;
+	line = malloc(HOSTKEY_LINE_MAX);
+	if (line == NULL) {
+		fclose(fp);
+		return;
+	}
+	while (fgets(line, HOSTKEY_LINE_MAX, fp) != NULL) {
+		lineno++;
+		len = strcspn(line, "\r\n");
+		line[len] = '\0';
+		p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#' || *p == '@')
+			continue;
+		ent = NULL;
+		if (ssh_known_hosts_parse_line(NULL, p, &ent) != SSH_OK ||
+		    ent == NULL || ent->unparsed == NULL) {
+			ssh_knownhosts_entry_free(ent);
+			continue;
+		}
+		same = ssh_key_cmp(
+		           c->key, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0;
+		if (same) {
+			/* A line that names this host is not "other". */
+			m = NULL;
+			if (ssh_known_hosts_parse_line(name, p, &m) == SSH_OK)
+				same = 0;
+			ssh_knownhosts_entry_free(m);
+		}
+		if (same) {
+			if (*n < HOSTKEY_OTHER_NAMES_MAX) {
+				shown = hostkey_tilde(file);
+				strbuf_addf(b, "\n    %s:%d: %s",
+				    shown != NULL ? shown : file, lineno,
+				    strncmp(ent->unparsed, "|1|", 3) == 0
+				        ? "[hashed name]"
+				        : ent->unparsed);
+				free(shown);
+			}
+			(*n)++;
+		}
+		ssh_knownhosts_entry_free(ent);
+	}
+	free(line);
+	fclose(fp);
+}
+
+/*
+ * The new-host prompt's line about other names that carry this key, as
+ * ssh words it. malloc'd, NULL on out of memory.
+ */
+static char *
+hostkey_other_names(const struct hk_ctx *c, const char *name)
+{
+	struct strbuf b = STRBUF_INIT;
+	unsigned n = 0;
+	size_t i;
+
+	strbuf_add(&b,
+	    "This host key is known by the following other "
+	    "names/addresses:");
+	for (i = 0; i < c->nfiles; i++)
+		hostkey_other_names_file(c, c->files[i], name, &b, &n);
+	if (n > HOSTKEY_OTHER_NAMES_MAX)
+		strbuf_addf(&b, "\n    (%u additional names omitted)",
+		    n - HOSTKEY_OTHER_NAMES_MAX);
+	if (n == 0) {
+		strbuf_free(&b);
+		return strdup("This key is not known by any other names.");
+	}
+	return strbuf_finish(&b);
+}
+
 /*
  * ssh's check_host_key() for the name at port (0: without a port) with
  * readonly one of HK_RD*; clobber marks the port-less retry. 0 accepted,
@@ -700,7 +804,7 @@ static int
 hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 {
 	const struct options *o = c->h->o;
-	char name[1024], ip[NI_MAXHOST + 16], *msg;
+	char name[1024], ip[NI_MAXHOST + 16], *msg, *others;
 	struct hk_found f, fi;
 	int r = -1, can_ask, local = 0, differ = 0;
 	const char *fp = c->fp != NULL ? c->fp : "?";
@@ -837,12 +941,16 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 			goto out;
 		}
 		if (c->strict == STRICT_HOSTKEY_ASK) {
-			msg = diag_fmt("The authenticity of host '%.200s (%s)' "
+			others = hostkey_other_names(c, name);
+			msg = others == NULL
+			    ? NULL
+			    : diag_fmt("The authenticity of host '%.200s (%s)' "
 			               "can't be established.\n"
-			               "%s key fingerprint is %s.\n"
+			               "%s key fingerprint is %s.\n%s\n"
 			               "Are you sure you want to continue "
 			               "connecting (yes/no/[fingerprint])? ",
-			    name, ip, c->type, fp);
+			          name, ip, c->type, fp, others);
+			free(others);
 			if (msg == NULL || !hostkey_confirm(msg, c->fp)) {
 				free(msg);
 				goto out;

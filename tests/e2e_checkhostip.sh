@@ -283,4 +283,53 @@ $IP $bogus
 has both_changed "${changed[@]}"
 lacks both_changed "DNS SPOOFING" "Offending key for IP"
 
+# StrictHostKeyChecking ask on a terminal (tests/lib/ptydrive.py types
+# the answers): the prompts in ssh's words, then the forward works.
+PTYDRIVE="$TOPO_LIB_DIR/ptydrive.py"
+# asked NAME KH PROMPT=ANSWER...
+asked() {
+	local name=$1 lp
+	printf '%s' "$2" >"$D/kh_$name"
+	shift 2
+	chip_config "$name" ask "	BatchMode no"
+	note "$name"
+	lp=$(topo_freeport)
+	CLIENT_LOG="$D/$name.log"
+	: >"$CLIENT_LOG"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	setsid unshare -m --propagation private \
+		sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$D/hosts" \
+		"${PY[@]}" "$PTYDRIVE" "$CLIENT_LOG" "$@" -- \
+		"$(client_cmd)" -F "$CLIENT_CFG" -N -L "$lp:127.0.0.1:$sink1" hn \
+		</dev/null >"$D/$name.driver" 2>&1 &
+	CLIENT_PID=$!
+	echo "$CLIENT_PID" >>"$D/pgids"
+	client_wait_ready "$CLIENT_PID" root "$lp"
+	nk upload "127.0.0.1:$lp" --size 1K >/dev/null || fail "$name: upload through the forward"
+	client_stop "$CLIENT_PID"
+	tr -d '\r' <"$CLIENT_LOG"
+	echo
+}
+
+asked ask_ip_differs "$NAME $key1
+$IP $bogus
+" "Are you sure you want to continue connecting (yes/no)? =yes"
+has ask_ip_differs "$differs" "Offending key for IP in $D/kh_ask_ip_differs:2" \
+	"Matching host key in $D/kh_ask_ip_differs:1"
+kh_is ask_ip_differs "$NAME $key1
+$IP $bogus
+"
+
+fp1=$(ssh-keygen -l -f "$D/h1/ssh_host_ed25519_key.pub" | cut -d' ' -f2)
+asked ask_new "other.example $key1
+" "Are you sure you want to continue connecting (yes/no/[fingerprint])? =$fp1"
+has ask_new "The authenticity of host '$NAME ($IP)' can't be established." \
+	"ED25519 key fingerprint is $fp1." \
+	"This host key is known by the following other names/addresses:" \
+	"    $D/kh_ask_new:1: other.example" \
+	"Warning: Permanently added '$NAME,$IP' (ED25519) to the list of known hosts."
+kh_is ask_new "other.example $key1
+$NAME,$IP $key1
+"
+
 pass "CheckHostIP outcomes as ssh 9.2 ($CLIENT)"
