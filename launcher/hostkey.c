@@ -811,15 +811,25 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 
 	memset(&f, 0, sizeof(f));
 	memset(&fi, 0, sizeof(fi));
+	if (!c->have_peer ||
+	    hostkey_ip_string((const struct sockaddr *)&c->peer, c->peerlen,
+	        clobber ? 0 : port, ip, sizeof(ip), &local) != 0)
+		snprintf(ip, sizeof(ip), "<no hostip for proxy command>");
+	/* NoHostAuthenticationForLocalhost: a loopback peer is accepted
+	 * unchecked (a shared home directory sees a different machine as
+	 * localhost on each host), unless HostKeyAlias names it. */
+	if (o->no_host_authentication_for_localhost == 1 && local &&
+	    o->host_key_alias == NULL) {
+		log_msg(LOG_DEBUG1,
+		    "Forcing accepting of host key for loopback/localhost.");
+		r = 0;
+		goto out;
+	}
 	/* ssh never writes a name a known_hosts pattern would misread. */
 	if (strcspn(o->hostname, HOSTKEY_BAD_NAME_CHARS) != strlen(o->hostname))
 		readonly = HK_RDONLY;
 	if (hostkey_name_port(o, clobber ? 0 : port, name, sizeof(name)) != 0)
 		goto out;
-	if (!c->have_peer ||
-	    hostkey_ip_string((const struct sockaddr *)&c->peer, c->peerlen,
-	        clobber ? 0 : port, ip, sizeof(ip), &local) != 0)
-		snprintf(ip, sizeof(ip), "<no hostip for proxy command>");
 	/* CheckHostIP is off for good for a loopback peer, a hop reached
 	 * through a proxy, or a HostName that is the address string. */
 	if (c->check_ip &&

@@ -14,7 +14,9 @@
 # with checking off, refused with yes and accept-new); a changed host key
 # with the address unchanged / unknown / with a third key ("POSSIBLE DNS
 # SPOOFING") or with the same changed key (no such warning); no address
-# check for a ProxyJump hop, nor when HostName already is the address.
+# check for a ProxyJump hop, a loopback peer, nor when HostName already is
+# the address; the port-less retry off port 22; NoHostAuthenticationFor-
+# Localhost; and StrictHostKeyChecking ask typed into on a terminal.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
 e2e_timeout 300 "$@"
@@ -282,6 +284,43 @@ $IP $bogus
 " yes
 has both_changed "${changed[@]}"
 lacks both_changed "DNS SPOOFING" "Offending key for IP"
+
+# Loopback peers: the client runs inside h1 and reaches its sshd on
+# 127.0.0.1. CheckHostIP is off for them (no address line is added), and
+# NoHostAuthenticationForLocalhost accepts any key, even a changed one.
+# looped NAME HOSTNAME KH [EXTRA LINES]
+looped() {
+	local name=$1 lp
+	printf '%s' "$3" >"$D/kh_$name"
+	CLIENT_CFG="$D/config_$name"
+	topo_write_config "$CLIENT_CFG" "$D/kh_$name" "Host hl
+	HostName $2
+	CheckHostIP yes
+${4:-}"
+	note "$name"
+	lp=$(topo_freeport)
+	CLIENT_LOG="$D/$name.log"
+	setsid ip netns exec "$(topo_ns h1)" "$(client_cmd)" -F "$CLIENT_CFG" -N \
+		-L "$lp:127.0.0.1:$sink1" hl </dev/null >"$CLIENT_LOG" 2>&1 &
+	CLIENT_PID=$!
+	echo "$CLIENT_PID" >>"$D/pgids"
+	client_wait_ready "$CLIENT_PID" h1 "$lp"
+	nk_in h1 upload "127.0.0.1:$lp" --size 1K >/dev/null || fail "$name: upload through the forward"
+	client_stop "$CLIENT_PID"
+	cat "$CLIENT_LOG"
+}
+
+looped loopback_no_ip_check localhost "localhost $key1
+"
+lacks loopback_no_ip_check "Permanently added" "differs"
+kh_is loopback_no_ip_check "localhost $key1
+"
+
+looped loopback_no_host_auth 127.0.0.1 "127.0.0.1 $bogus
+" "	NoHostAuthenticationForLocalhost yes"
+lacks loopback_no_host_auth "WARNING" "Permanently added"
+kh_is loopback_no_host_auth "127.0.0.1 $bogus
+"
 
 # StrictHostKeyChecking ask on a terminal (tests/lib/ptydrive.py types
 # the answers): the prompts in ssh's words, then the forward works.
