@@ -39,12 +39,9 @@
 
 #define HOSTKEY_LINE_MAX 16384
 
-/*
- * HK_OTHER is sshfwd's own refinement of ssh's "changed": the name is known
- * only with keys of other types. It applies to the host name lookup; the
- * address lookup keeps ssh's plain classification.
- */
-enum hk_state { HK_NEW, HK_OK, HK_CHANGED, HK_OTHER, HK_REVOKED };
+/* ssh's HOST_NEW, HOST_OK, HOST_CHANGED (another key of any type is
+ * known for the name), HOST_REVOKED. */
+enum hk_state { HK_NEW, HK_OK, HK_CHANGED, HK_REVOKED };
 
 struct hk_entry {
 	char *file;
@@ -286,14 +283,10 @@ hostkey_scan(
 	fclose(fp);
 }
 
-/*
- * Look name up in every file, in order, and classify as ssh does. With
- * refine, a name known only with keys of other types is HK_OTHER rather
- * than HK_CHANGED.
- */
+/* Look name up in every file, in order, and classify as ssh does. */
 static void
 hostkey_lookup(char *const *files, size_t nfiles, const char *name, ssh_key key,
-    int refine, struct hk_found *f)
+    struct hk_found *f)
 {
 	size_t i;
 
@@ -305,7 +298,7 @@ hostkey_lookup(char *const *files, size_t nfiles, const char *name, ssh_key key,
 	else if (f->match.file != NULL)
 		f->state = HK_OK;
 	else if (f->other.file != NULL)
-		f->state = refine && !f->same_type ? HK_OTHER : HK_CHANGED;
+		f->state = HK_CHANGED;
 	else
 		f->state = HK_NEW;
 }
@@ -835,11 +828,11 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 	if (c->check_ip &&
 	    (local || !c->have_peer || strcmp(o->hostname, ip) == 0))
 		c->check_ip = 0;
-	hostkey_lookup(c->files, c->nfiles, name, c->key, 1, &f);
+	hostkey_lookup(c->files, c->nfiles, name, c->key, &f);
 	if (!readonly && c->kh == NULL)
 		readonly = HK_RDONLY;
 	if (c->check_ip) {
-		hostkey_lookup(c->files, c->nfiles, ip, c->key, 0, &fi);
+		hostkey_lookup(c->files, c->nfiles, ip, c->key, &fi);
 		if (f.state == HK_CHANGED &&
 		    (fi.state != HK_CHANGED ||
 		        ssh_key_cmp(fi.other.key, f.other.key,
@@ -892,26 +885,18 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 		    "strict checking.",
 		    c->type, fp, c->files[0], hostkey_type_name(f.other.key),
 		    f.other.file, f.other.line, f.other.file, name, name);
-		log_hint("nothing was forwarded; if the new key is expected, "
-		         "remove line %d of %s and connect again",
-		    f.other.line, f.other.file);
+		if (f.same_type)
+			log_hint("nothing was forwarded; if the new key is "
+			         "expected, remove line %d of %s and connect "
+			         "again",
+			    f.other.line, f.other.file);
+		else
+			log_hint("nothing was forwarded; the server offered "
+			         "no key of a type known for this name; if it "
+			         "dropped that key, verify the %s key, remove "
+			         "line %d of %s and connect again",
+			    c->type, f.other.line, f.other.file);
 		goto out;
-	case HK_OTHER:
-		if (readonly == HK_ROQUIET)
-			goto out;
-		if (c->strict != STRICT_HOSTKEY_OFF) {
-			log_msg(LOG_ERROR,
-			    "Host '%s' is known with a different key type (see "
-			    "%s:%d) but not with this %s key %s.",
-			    name, f.other.file, f.other.line, c->type, fp);
-			log_hint("verify the %s key with the server's "
-			         "administrator, then add it with ssh-keyscan "
-			         "-t %s",
-			    c->type, c->type);
-			goto out;
-		}
-		/* With checking off, known with another type is new. */
-		/* FALLTHROUGH */
 	case HK_NEW:
 		if (o->host_key_alias == NULL && port != 0 && port != 22 &&
 		    !clobber) {

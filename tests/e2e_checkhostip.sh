@@ -278,6 +278,15 @@ has spoof_different "${spoof[@]}" "${changed[@]}" \
 	"has a different value. This could either mean that" \
 	"Offending key for IP in $D/kh_spoof_different:2"
 
+# Known only with a key of another type: ssh calls that changed too (and
+# names the other key's type); the unknown address adds the spoofing note.
+ssh-keygen -q -t rsa -b 2048 -N '' -C rsa-bogus -f "$D/rsa_bogus" || fail "ssh-keygen rsa"
+rsa=$(cut -d' ' -f1,2 "$D/rsa_bogus.pub")
+refused other_type hn "$NAME $rsa
+" yes
+has other_type "${spoof[@]}" "${changed[@]}" "is unknown. This could either mean that" \
+	"Offending RSA key in $D/kh_other_type:1"
+
 # Name and address changed to the same key: no spoofing suspected.
 refused both_changed hn "$NAME $bogus
 $IP $bogus
