@@ -86,10 +86,29 @@ engine_hop_ready(struct engine *e, struct hop *h)
  * 60 s. Local listeners stay bound: while the chain is down, connections
  * to them are accepted and closed at once (local.c), so clients see a
  * clean EOF instead of hanging.
+ *
+ * After a long outage the delay has grown to 16-60 s, so the chain would
+ * come back that long after the network did. When the hop died for want
+ * of a link (its attempt never reached the server, or it had been up a
+ * while) and the delay is longer than RECONNECT_HURRY_MS:
+ *  - hop 0 over TCP is probed every RECONNECT_PROBE_MS with a bare TCP
+ *    connect (hop_probe_start); the first that succeeds fires the attempt;
+ *  - a hop behind a live jump host is retried every RECONNECT_HURRY_MS at
+ *    most: the attempt is itself a probe, a channel open that fails fast
+ *    while the target is away;
+ *  - a ProxyCommand hop keeps the backoff (we never run the command just
+ *    to see whether it would work).
+ * An attempt that reached the server and failed there (handshake, auth,
+ * or a session dropped right after it came up) gets the plain backoff
+ * next, without probe or cap: a sshd that accepts TCP but refuses us is
+ * not hammered, and the attempt count keeps growing.
  */
 #define RECONNECT_BASE_MS 1000u
 #define RECONNECT_CAP_MS 60000u
 #define RECONNECT_STABLE_MS 60000u
+#define RECONNECT_HURRY_MS 3000u
+#define RECONNECT_PROBE_MS 2000u
+#define RECONNECT_UP_MS 10000u
 
 static void
 engine_reconnect_fire(struct loop_timer *t)
@@ -113,15 +132,55 @@ engine_reconnect_fire(struct loop_timer *t)
 	(void)hop_start(e->hops[from]);
 }
 
+/* The probe reached hop 0 again: the attempt runs now, not at the end of
+ * the backoff (the timer fires from this same loop pass). */
+static void
+engine_probe_up(struct hop *h)
+{
+	struct engine *e = h->eng;
+
+	if (!e->reconnect_pending || e->stop)
+		return;
+	log_msg(LOG_INFO, "Link to %s is back; reconnecting now.", h->peer);
+	e->hurried = 1;
+	loop_timer_arm(&e->loop, &e->t_reconnect, 0);
+}
+
+/* Whether h died for want of a link rather than at the server: then
+ * coming back early is worth watching for (see above). A session that
+ * came up early (probe or cap) and was closed within RECONNECT_UP_MS
+ * counts as an attempt that failed at the server; one whose keepalive
+ * went unanswered lost its link, however young. */
+static int
+engine_link_lost(const struct engine *e, const struct hop *h)
+{
+	return h->died_in == HOP_TRANSPORT ||
+	    (h->died_in == HOP_READY &&
+	        (!e->hurried || h->up_ms >= RECONNECT_UP_MS ||
+	            h->alive_timeout));
+}
+
 static void
 engine_schedule_reconnect(struct engine *e, struct hop *h)
 {
-	uint64_t now = loop_now_ms(), delay;
+	uint64_t now = loop_now_ms(), delay, backoff;
 	unsigned shift;
+	int lost;
 
 	if (e->reconnect_pending) {
-		if (h->index < e->reconnect_from)
+		if (h->index < e->reconnect_from) {
+			log_msg(LOG_INFO,
+			    "Hop %zu (%s) is down too; the rebuild starts "
+			    "there.",
+			    h->index + 1, h->name);
 			e->reconnect_from = h->index;
+			/* A lower hop went too: watch it if it may come
+			 * back before the timer. */
+			if (engine_link_lost(e, h) &&
+			    e->t_reconnect.due_ms > now + RECONNECT_HURRY_MS)
+				(void)hop_probe_start(
+				    h, RECONNECT_PROBE_MS, engine_probe_up);
+		}
 		return;
 	}
 	if (e->down_since_ms == 0) {
@@ -131,20 +190,39 @@ engine_schedule_reconnect(struct engine *e, struct hop *h)
 			e->attempts = 0;
 	}
 	e->reconnect_from = h->index;
+	lost = engine_link_lost(e, h);
+	e->hurried = 0;
 	shift = e->attempts < 6 ? e->attempts : 6;
-	delay = (uint64_t)RECONNECT_BASE_MS << shift;
-	if (delay > RECONNECT_CAP_MS)
-		delay = RECONNECT_CAP_MS;
-	delay = delay / 2 + (uint64_t)random() % (delay / 2 + 1);
+	backoff = (uint64_t)RECONNECT_BASE_MS << shift;
+	if (backoff > RECONNECT_CAP_MS)
+		backoff = RECONNECT_CAP_MS;
+	backoff = backoff / 2 + (uint64_t)random() % (backoff / 2 + 1);
+	delay = backoff;
 	e->attempts++;
 	e->started = 0;
-	log_msg(LOG_INFO,
-	    "Chain down at hop %zu (%s); reconnecting in %.1f s "
-	    "(attempt %u).",
-	    h->index + 1, h->name, (double)delay / 1000.0, e->attempts);
+	if (backoff > RECONNECT_HURRY_MS && lost && h->index > 0) {
+		delay = RECONNECT_HURRY_MS;
+		e->hurried = 1;
+		log_msg(LOG_INFO,
+		    "Chain down at hop %zu (%s); reconnecting in %.1f s "
+		    "(attempt %u; capped from the %.1f s backoff: %s is "
+		    "up, so an attempt costs one channel open).",
+		    h->index + 1, h->name, (double)delay / 1000.0, e->attempts,
+		    (double)backoff / 1000.0, e->hops[h->index - 1]->name);
+	} else
+		log_msg(LOG_INFO,
+		    "Chain down at hop %zu (%s); reconnecting in %.1f s "
+		    "(attempt %u).",
+		    h->index + 1, h->name, (double)delay / 1000.0, e->attempts);
 	loop_timer_init(&e->t_reconnect, engine_reconnect_fire, e);
 	loop_timer_arm(&e->loop, &e->t_reconnect, delay);
 	e->reconnect_pending = 1;
+	if (delay > RECONNECT_HURRY_MS && lost &&
+	    hop_probe_start(h, RECONNECT_PROBE_MS, engine_probe_up) == 0)
+		log_msg(LOG_DEBUG1,
+		    "Probing %s every %.0f s until then; reconnecting as "
+		    "soon as it answers.",
+		    h->peer, (double)RECONNECT_PROBE_MS / 1000.0);
 }
 
 void

@@ -71,6 +71,8 @@ struct engine {
 	int reconnect_pending; /* t_reconnect armed */
 	int reconnecting; /* an attempt is running */
 	unsigned attempts; /* failed attempts in a row */
+	int hurried; /* the attempt under way came before its backoff ran
+			out (probe or cap) */
 	uint64_t down_since_ms; /* when the chain went down (0: up) */
 	uint64_t up_since_ms; /* when the chain was last fully up */
 	int locals_started; /* listeners bound once, kept across rebuilds */

@@ -37,6 +37,7 @@
 #define HOP_SOCKBUF (4 * 1024 * 1024)
 
 static void hop_on_fd(struct loop_watch *w, uint32_t ev);
+static void hop_probe_on_fd(struct loop_watch *w, uint32_t ev);
 static int hop_session_start(struct hop *h);
 
 struct hop *
@@ -45,6 +46,7 @@ hop_new(
 {
 	struct hop *h;
 	char buf[512];
+	int i;
 
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
@@ -67,6 +69,8 @@ hop_new(
 		return NULL;
 	}
 	loop_watch_init(&h->w, hop_on_fd, h);
+	for (i = 0; i < HOP_PROBE_MAX; i++)
+		loop_watch_init(&h->probe_w[i], hop_probe_on_fd, h);
 	return h;
 }
 
@@ -84,6 +88,8 @@ hop_fail(struct hop *h, const char *fmt, ...)
 	free(h->error);
 	h->error = strdup(buf);
 	log_msg(LOG_ERROR, "%s", buf);
+	h->died_in = h->state;
+	h->up_ms = h->state == HOP_READY ? loop_now_ms() - h->since_ms : 0;
 	h->state = HOP_DEAD;
 	h->since_ms = loop_now_ms();
 	loop_timer_disarm(&h->eng->loop, &h->t_alive);
@@ -122,11 +128,13 @@ hop_tcp_timeout(struct loop_timer *t)
 	hop_tcp_next(h);
 }
 
+/* Bind fd to BindAddress (if set). quiet: failures at debug level (the
+ * reconnect probe retries every few seconds; the attempt itself reports). */
 static int
-hop_bind_local(struct hop *h, int fd, int family)
+hop_bind_local(struct hop *h, int fd, int family, int quiet)
 {
 	struct addrinfo hints, *res = NULL;
-	int rc;
+	int rc, err;
 
 	if (h->o->bind_address == NULL)
 		return 0;
@@ -136,16 +144,57 @@ hop_bind_local(struct hop *h, int fd, int family)
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
 	rc = getaddrinfo(h->o->bind_address, NULL, &hints, &res);
 	if (rc != 0) {
-		log_msg(LOG_ERROR, "getaddrinfo: %s: %s", h->o->bind_address,
-		    gai_strerror(rc));
+		log_msg(quiet ? LOG_DEBUG1 : LOG_ERROR, "getaddrinfo: %s: %s",
+		    h->o->bind_address, gai_strerror(rc));
+		errno = EADDRNOTAVAIL;
 		return -1;
 	}
 	rc = bind(fd, res->ai_addr, res->ai_addrlen);
+	err = errno;
 	if (rc != 0)
-		log_msg(LOG_ERROR, "bind %s: %s", h->o->bind_address,
-		    strerror(errno));
+		log_msg(quiet ? LOG_DEBUG1 : LOG_ERROR, "bind %s: %s",
+		    h->o->bind_address, strerror(err));
 	freeaddrinfo(res);
+	errno = err;
 	return rc;
+}
+
+/*
+ * A non-blocking socket for ai, bound to BindAddress, with connect()
+ * started: the fd (connected or EINPROGRESS), or -1 with errno set. Shared
+ * by the connection attempt and the reconnect probe so both leave from the
+ * same address.
+ */
+static int
+hop_tcp_socket(struct hop *h, const struct addrinfo *ai, int quiet)
+{
+	int fd, err;
+
+	fd = socket(
+	    ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (hop_bind_local(h, fd, ai->ai_family, quiet) != 0 ||
+	    (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+	        errno != EINPROGRESS)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* Numeric host and port of ai, for messages. */
+static void
+hop_addr_str(
+    const struct addrinfo *ai, char *host, size_t hlen, char *port, size_t plen)
+{
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, (socklen_t)hlen,
+	        port, (socklen_t)plen, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(host, hlen, "?");
+		snprintf(port, plen, "?");
+	}
 }
 
 /* Try the current address; on immediate failure move on. */
@@ -157,33 +206,14 @@ hop_tcp_next(struct hop *h)
 	int fd, err = errno;
 
 	while ((ai = h->addr_cur) != NULL) {
-		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host),
-		        port, sizeof(port),
-		        NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-			host[0] = '?';
-			host[1] = '\0';
-		}
+		hop_addr_str(ai, host, sizeof(host), port, sizeof(port));
 		log_msg(LOG_DEBUG1, "Connecting to %s [%s] port %s.",
 		    h->o->hostname, host, port);
-		fd = socket(ai->ai_family,
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		fd = hop_tcp_socket(h, ai, 0);
 		if (fd < 0) {
-			err = errno;
-			h->addr_cur = ai->ai_next;
-			continue;
-		}
-		if (hop_bind_local(h, fd, ai->ai_family) != 0) {
-			err = errno;
-			close(fd);
-			h->addr_cur = ai->ai_next;
-			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
-		    errno != EINPROGRESS) {
 			err = errno;
 			log_msg(LOG_DEBUG1, "connect to address %s port %s: %s",
 			    host, port, strerror(err));
-			close(fd);
 			h->addr_cur = ai->ai_next;
 			continue;
 		}
@@ -304,18 +334,25 @@ hop_resolved(void *data, const char *host, const char *port,
 	hop_tcp_next(h);
 }
 
+/* What the lookup of HostName asks for: AddressFamily, the Port. */
+static void
+hop_tcp_hints(struct hop *h, struct addrinfo *hints, char *port, size_t len)
+{
+	memset(hints, 0, sizeof(*hints));
+	hints->ai_family = h->o->address_family == AF_OPT_INET ? AF_INET
+	    : h->o->address_family == AF_OPT_INET6             ? AF_INET6
+	                                                       : AF_UNSPEC;
+	hints->ai_socktype = SOCK_STREAM;
+	snprintf(port, len, "%d", h->o->port > 0 ? h->o->port : 22);
+}
+
 static int
 hop_start_tcp(struct hop *h)
 {
 	struct addrinfo hints;
 	char port[16];
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = h->o->address_family == AF_OPT_INET ? AF_INET
-	    : h->o->address_family == AF_OPT_INET6            ? AF_INET6
-	                                                      : AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof(port), "%d", h->o->port > 0 ? h->o->port : 22);
+	hop_tcp_hints(h, &hints, port, sizeof(port));
 	loop_timer_init(&h->t_connect, hop_tcp_timer, h);
 	/* Off the loop: a slow nameserver must not stall the other hops'
 	 * traffic while this one (re)connects. */
@@ -327,6 +364,141 @@ hop_start_tcp(struct hop *h)
 		return -1;
 	}
 	return 0;
+}
+
+/* --- hop 0: is the link back? (--reconnect) ------------------------------ */
+
+/* Close every probe socket of this round. */
+static void
+hop_probe_close(struct hop *h)
+{
+	int i;
+
+	for (i = 0; i < HOP_PROBE_MAX; i++) {
+		int fd = h->probe_w[i].fd;
+
+		if (fd < 0)
+			continue;
+		loop_watch_del(&h->eng->loop, &h->probe_w[i]);
+		close(fd);
+	}
+}
+
+/* A probe connect finished (EPOLLOUT/EPOLLERR). */
+static void
+hop_probe_on_fd(struct loop_watch *w, uint32_t ev)
+{
+	struct hop *h = w->data;
+	int err = 0, fd = w->fd;
+	socklen_t sl = sizeof(err);
+	void (*up)(struct hop *) = h->probe_up;
+
+	(void)ev;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &sl) != 0)
+		err = errno;
+	if (err == EINPROGRESS)
+		return;
+	loop_watch_del(&h->eng->loop, w);
+	close(fd);
+	if (err != 0) {
+		log_msg(LOG_DEBUG1, "Probe of %s: %s.", h->peer, strerror(err));
+		return;
+	}
+	/* Reachable: sshd only logs a connection closed before the banner. */
+	hop_probe_stop(h);
+	up(h);
+}
+
+static void
+hop_probe_resolved(void *data, const char *host, const char *port,
+    struct addrinfo *res, int err)
+{
+	struct hop *h = data;
+	struct addrinfo *ai;
+	char ahost[NI_MAXHOST], aport[NI_MAXSERV];
+	int fd, n = 0;
+
+	(void)host;
+	(void)port;
+	h->probe_resolving = NULL;
+	if (err != 0) {
+		log_msg(LOG_DEBUG1, "Probe of %s: cannot resolve %s: %s.",
+		    h->peer, h->o->hostname, gai_strerror(err));
+		return;
+	}
+	for (ai = res; ai != NULL && n < HOP_PROBE_MAX; ai = ai->ai_next) {
+		hop_addr_str(ai, ahost, sizeof(ahost), aport, sizeof(aport));
+		log_msg(LOG_DEBUG1, "Probing %s [%s] port %s.", h->o->hostname,
+		    ahost, aport);
+		fd = hop_tcp_socket(h, ai, 1);
+		if (fd < 0) {
+			log_msg(LOG_DEBUG1, "Probe of %s [%s]: %s.", h->peer,
+			    ahost, strerror(errno));
+			continue;
+		}
+		if (loop_watch_add(
+		        &h->eng->loop, &h->probe_w[n], fd, EPOLLOUT) != 0) {
+			close(fd);
+			continue;
+		}
+		n++;
+	}
+	freeaddrinfo(res);
+}
+
+/* One round: give up on the last round's connects, look the name up again
+ * (it may point elsewhere once the network is back), connect anew. */
+static void
+hop_probe_tick(struct loop_timer *t)
+{
+	struct hop *h = t->data;
+	struct addrinfo hints;
+	char port[16];
+
+	hop_probe_close(h);
+	loop_timer_arm(&h->eng->loop, &h->t_probe, h->probe_interval_ms);
+	if (h->probe_resolving != NULL)
+		return; /* a slow nameserver: wait for it */
+	hop_tcp_hints(h, &hints, port, sizeof(port));
+	h->probe_resolving = resolve_start(
+	    &h->eng->loop, h->o->hostname, port, &hints, hop_probe_resolved, h);
+	if (h->probe_resolving == NULL)
+		log_msg(LOG_DEBUG1, "Probe of %s: cannot start the lookup: %s.",
+		    h->peer, strerror(errno));
+}
+
+int
+hop_probe_possible(const struct hop *h)
+{
+	return h->index == 0 &&
+	    (h->o->proxy_command == NULL ||
+	        strcmp(h->o->proxy_command, "none") == 0);
+}
+
+int
+hop_probe_start(struct hop *h, unsigned interval_ms, void (*up)(struct hop *h))
+{
+	if (!hop_probe_possible(h))
+		return -1;
+	hop_probe_stop(h);
+	h->probe_up = up;
+	h->probe_interval_ms = interval_ms;
+	h->probing = 1;
+	loop_timer_init(&h->t_probe, hop_probe_tick, h);
+	hop_probe_tick(&h->t_probe);
+	return 0;
+}
+
+void
+hop_probe_stop(struct hop *h)
+{
+	if (!h->probing)
+		return;
+	h->probing = 0;
+	loop_timer_disarm(&h->eng->loop, &h->t_probe);
+	hop_probe_close(h);
+	resolve_cancel(h->probe_resolving);
+	h->probe_resolving = NULL;
 }
 
 /* --- hop 0: ProxyCommand -------------------------------------------------- */
@@ -533,6 +705,7 @@ int
 hop_start(struct hop *h)
 {
 	h->state = HOP_TRANSPORT;
+	h->alive_timeout = 0;
 	if (h->index > 0)
 		return hop_start_carrier(h);
 	if (h->o->proxy_command != NULL &&
@@ -782,6 +955,7 @@ hop_alive_tick(struct loop_timer *t)
 		h->alive_seen = h->rx.in_packets;
 		h->alive_missed = 0;
 	} else if (h->alive_missed >= (max > 0 ? max : 3)) {
+		h->alive_timeout = 1;
 		hop_fail(h, "Timeout, server %s not responding.",
 		    h->o->hostname != NULL ? h->o->hostname : h->name);
 		return;
@@ -911,6 +1085,7 @@ hop_teardown(struct hop *h)
 {
 	int fd;
 
+	hop_probe_stop(h);
 	loop_watch_del(&h->eng->loop, &h->w);
 	loop_timer_disarm(&h->eng->loop, &h->t_connect);
 	loop_timer_disarm(&h->eng->loop, &h->t_alive);

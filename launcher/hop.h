@@ -43,6 +43,9 @@ enum hop_state {
 	HOP_DEAD,
 };
 
+/* Addresses of HostName a reconnect probe connects to at once. */
+#define HOP_PROBE_MAX 8
+
 enum greq_kind { GREQ_LISTEN, GREQ_CANCEL, GREQ_PROBE };
 
 /* Called when a queued global request finished: rc is SSH_OK or
@@ -97,6 +100,17 @@ struct hop {
 	int probe_queued; /* a GREQ_PROBE is in the queue */
 	uint64_t since_ms; /* loop_now_ms() of the last state change to
 			      READY or DEAD (status) */
+	enum hop_state died_in; /* the state it died in: how far it got */
+	uint64_t up_ms; /* died READY: for how long it had been up */
+	int alive_timeout; /* died of ServerAliveCountMax unanswered probes */
+
+	/* --reconnect: "is the link back?" (hop_probe_start) */
+	int probing;
+	unsigned probe_interval_ms;
+	struct loop_timer t_probe;
+	struct resolve *probe_resolving;
+	struct loop_watch probe_w[HOP_PROBE_MAX]; /* fd -1: unused */
+	void (*probe_up)(struct hop *h);
 };
 
 /* A hop for options o (not owned; must outlive the hop). NULL on OOM. */
@@ -122,6 +136,25 @@ void hop_fail(struct hop *h, const char *fmt, ...)
 
 /* Start the ServerAliveInterval timer (no-op when the interval is 0). */
 void hop_alive_start(struct hop *h);
+
+/* Whether hop_probe_start() can watch h: hop 0 reached over TCP (not a
+ * ProxyCommand, which is never run just to see whether it would work). */
+int hop_probe_possible(const struct hop *h);
+
+/*
+ * Watch whether the dead hop h could be reached again, touching nothing
+ * but a TCP handshake: every interval_ms, look HostName up as hop_start
+ * does (AddressFamily, Port) and start a non-blocking connect from
+ * BindAddress to each address (up to HOP_PROBE_MAX); connects not done by
+ * the next round are dropped. The first that succeeds is closed at once,
+ * probing stops and up(h) runs (from the loop's dispatch). Each probe is
+ * logged at debug level. 0, or -1 when !hop_probe_possible(h).
+ */
+int hop_probe_start(
+    struct hop *h, unsigned interval_ms, void (*up)(struct hop *h));
+
+/* Stop probing (no-op when not probing). hop_teardown() calls it. */
+void hop_probe_stop(struct hop *h);
 
 /* Free session, event and transport; back to IDLE (pumps already gone). */
 void hop_teardown(struct hop *h);

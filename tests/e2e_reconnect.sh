@@ -7,16 +7,27 @@
 #     runtime (-O forward -R, fixed and 0) are requested again.
 #  2. ServerAliveInterval 1 / CountMax 3: take the h1-h2 link down for 30 s
 #     (E2E_LINK_DOWN); the dead hop is detected ("Timeout, server ... not
-#     responding.") within about interval x (count+1); after the link is up
-#     again the forward returns (time to recovery printed).
+#     responding.") within about interval x (count+1); while it is down the
+#     backoff is capped (h1 is up: an attempt is one channel open), so
+#     after the link is up again the chain is back before the backoff that
+#     was capped would have ended (time to recovery printed).
+#  2b. h1's link to the test host down for 30 s (h1's end of the veth, so
+#     packets vanish as on a real network; taking the test host's end down
+#     would send them to its default route): hop 1 is probed
+#     with bare TCP connects; the link coming back fires the attempt before
+#     the scheduled one ("Link to ... is back"), recovery asserted shorter
+#     than what was left of the scheduled delay (printed).
 #  3. The target service stops: each connection fails cleanly, the tunnel
 #     stays up; it works again once the service is back.
 #  4. h2's sshd restarted with a NEW host key: --reconnect must refuse (exit
 #     255, "Host key verification failed."), not reconnect.
 #  5. Without --reconnect a dead middle hop ends the run with status 255.
+#  6. h1's sshd comes back accepting TCP but refusing the key: the probe
+#     fires one attempt; after it fails (Permission denied) there is no
+#     probe, the delays keep growing and each attempt waits its full delay.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
-e2e_timeout 300 "$@"
+e2e_timeout 480 "$@"
 [ "${CLIENT:-sshfwd}" = sshfwd ] || {
 	echo "SKIP: --reconnect is an sshfwd option"
 	exit 77
@@ -27,6 +38,49 @@ e2e_begin
 D=$TOPO_DIR
 
 now_ms() { date +%s%3N; }
+
+# count FILE ERE: matching lines so far.
+count() {
+	grep -Ec -- "$2" "$1" 2>/dev/null
+}
+
+# wait_count FILE ERE N SECS: until N lines match; prints when (now_ms).
+wait_count() {
+	local end=$(($(date +%s) + $4))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		if [ "$(count "$1" "$2")" -ge "$3" ]; then
+			now_ms
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+# sched_track FILE SECS: follow "reconnecting in N s" lines for SECS; sets
+# SCHED_AT (now_ms when the last one was seen; 50 ms polling) and SCHED_S
+# (its N) for the latest, so the time left on the timer can be computed.
+SCHED_SEEN=0
+sched_track() {
+	local file=$1 end n line
+	end=$(($(now_ms) + $(ms "$2")))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		n=$(count "$file" "reconnecting in [0-9.]+ s")
+		if [ "$n" -gt "$SCHED_SEEN" ]; then
+			SCHED_SEEN=$n
+			SCHED_AT=$(now_ms)
+			line=$(grep -E "reconnecting in [0-9.]+ s" "$file" | tail -n 1)
+			SCHED_S=$(sed -E 's/.*reconnecting in ([0-9.]+) s.*/\1/' <<<"$line")
+			SCHED_LINE=$line
+		fi
+		sleep 0.05
+	done
+}
+
+# ms S: seconds with one decimal (as logged) to milliseconds.
+ms() {
+	awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'
+}
 
 # Kill every sshd (listener and per-connection children) in host H.
 sshd_kill() {
@@ -118,6 +172,8 @@ topo_wait_gone h3 7201 5 || fail "7201 still listening after cancel"
 
 note "2. link h1-h2 down: keepalive detects it, link up: it recovers"
 t0=$(now_ms)
+nrec=$(count "$D/rc.log" "Reconnected")
+SCHED_SEEN=$(count "$D/rc.log" "reconnecting in [0-9.]+ s")
 topo_exec h1 ip link set "${TOPO_ID}a2" down
 topo_wait_log "$D/rc.log" "Timeout, server $TOPO_ADDR_h2 not responding" 15 || {
 	cat "$D/rc.log"
@@ -126,15 +182,58 @@ topo_wait_log "$D/rc.log" "Timeout, server $TOPO_ADDR_h2 not responding" 15 || {
 t_ka=$(($(now_ms) - t0))
 echo "RESULT link-down: keepalive (interval 1 s, count 3) detected it in ${t_ka} ms"
 [ "$t_ka" -le 8000 ] || fail "detection took ${t_ka} ms (> 8 s for 1 s x 3)"
-sleep "${E2E_LINK_DOWN:-30}"
+sched_track "$D/rc.log" "${E2E_LINK_DOWN:-30}"
 client_alive "$rc" || client_died "$D/rc.log" "while the link was down"
+echo "last schedule before link-up: $SCHED_LINE"
+# By now the backoff is well past 3 s; h1 is up, so it is capped.
+[[ $SCHED_LINE =~ capped\ from\ the\ ([0-9.]+)\ s\ backoff ]] ||
+	fail "hop 2 behind a live h1: the delay was not capped: $SCHED_LINE"
+backoff_ms=$(ms "${BASH_REMATCH[1]}")
 t1=$(now_ms)
 topo_exec h1 ip link set "${TOPO_ID}a2" up
-wait_echo "$lp" 90 || {
+t2=$(wait_count "$D/rc.log" "Reconnected" $((nrec + 1)) 90) || {
 	cat "$D/rc.log"
-	fail "the forward did not come back after the link came up"
+	fail "the chain did not come back after the link came up"
 }
-echo "RESULT link-up: recovered $(($(now_ms) - t1)) ms after the link came up"
+wait_echo "$lp" 10 || fail "no echo after the chain came back"
+echo "RESULT link-up (h1-h2, capped): chain back $((t2 - t1)) ms after the link came up; the backoff would have been ${backoff_ms} ms"
+[ $((t2 - t1)) -lt "$backoff_ms" ] ||
+	fail "recovery took $((t2 - t1)) ms, not less than the ${backoff_ms} ms backoff"
+
+note "2b. link to h1 down: h1 is probed; back before the scheduled attempt"
+nrec=$(count "$D/rc.log" "Reconnected")
+SCHED_SEEN=$(count "$D/rc.log" "reconnecting in [0-9.]+ s")
+nback=$(count "$D/rc.log" "is back; reconnecting now")
+topo_exec h1 ip link set "${TOPO_ID}b1" down
+topo_wait_log "$D/rc.log" "Timeout, server $TOPO_ADDR_h1 not responding" 15 || {
+	cat "$D/rc.log"
+	fail "keepalive did not detect the dead link to h1 within 15 s"
+}
+sched_track "$D/rc.log" "${E2E_LINK_DOWN:-30}"
+# Bring it up only while the pending attempt is at least 5 s away, so that
+# an early recovery can only be the probe's doing.
+for _ in $(seq 120); do
+	left=$((SCHED_AT + $(ms "$SCHED_S") - $(now_ms)))
+	[ "$left" -ge 5000 ] && break
+	sched_track "$D/rc.log" 1
+done
+[ "$left" -ge 5000 ] || fail "no reconnect scheduled 5 s or more ahead: $SCHED_LINE"
+client_alive "$rc" || client_died "$D/rc.log" "while the link to h1 was down"
+echo "pending: $SCHED_LINE (${left} ms left)"
+t1=$(now_ms)
+topo_exec h1 ip link set "${TOPO_ID}b1" up
+t2=$(wait_count "$D/rc.log" "Reconnected" $((nrec + 1)) 90) || {
+	cat "$D/rc.log"
+	fail "the chain did not come back after the link to h1 came up"
+}
+wait_echo "$lp" 10 || fail "no echo after the chain came back"
+[ "$(count "$D/rc.log" "Link to $TOPO_ADDR_h1 port 22 is back; reconnecting now")" -gt "$nback" ] ||
+	fail "no 'Link to $TOPO_ADDR_h1 port 22 is back' line"
+grep -Eq "Probing $TOPO_ADDR_h1 \[$TOPO_ADDR_h1\] port 22" "$D/rc.log" || fail "no probe logged at debug level"
+echo "RESULT link-up (root-h1, probed): chain back $((t2 - t1)) ms after the link came up; the scheduled attempt was ${left} ms away (delay ${SCHED_S} s)"
+[ $((t2 - t1)) -lt "$left" ] ||
+	fail "recovery took $((t2 - t1)) ms, not less than the ${left} ms left of the backoff"
+grep -E "Chain down|Reconnect|is back" "$D/rc.log" | tail -n 4
 
 note "3. target service stopped: connections fail cleanly, the tunnel stays"
 for pid in $(ip netns pids "${TOPO_ID}h3"); do
@@ -185,4 +284,55 @@ client_wait_exit "$nr" 30
 }
 grep -q "Use --reconnect" "$D/norc.log" || fail "no exit message"
 echo "ok: exited 255"
+
+note "6. h1 accepts TCP but refuses the key: no hammering"
+echo1=$(topo_server echo1 h1 echo 127.0.0.1:0)
+lp6=$(topo_freeport)
+client_start auth -v --reconnect -L "$lp6:127.0.0.1:$echo1" h1
+ac=$CLIENT_PID
+client_wait_ready "$ac" root "$lp6"
+echo_ok "$lp6" || fail "echo through h1"
+L=$D/auth.log
+SCHED_SEEN=0
+sshd_kill h1
+# Refused connects (no sshd): the delay doubles until probing starts.
+for _ in $(seq 40); do
+	sched_track "$L" 1
+	[ "$(ms "${SCHED_S:-0}")" -gt 3000 ] && break
+done
+[ "$(ms "${SCHED_S:-0}")" -gt 3000 ] || fail "the delay never grew past 3 s: ${SCHED_LINE:-none}"
+topo_wait_log "$L" "Probing $TOPO_ADDR_h1 port 22 every 2 s" 5 || fail "no probing while h1 was down"
+echo "probing: $SCHED_LINE"
+sed "s|^AuthorizedKeysFile .*|AuthorizedKeysFile $D/nonexistent_keys|" "$D/h1/sshd_config" >"$D/h1/sshd_config.noauth"
+ip netns exec "${TOPO_ID}h1" /usr/sbin/sshd -f "$D/h1/sshd_config.noauth" -D -e \
+	</dev/null >>"$D/h1/sshd.log" 2>&1 &
+topo_record_pid $!
+topo_wait_tcp h1 22 10 || fail "sshd (no keys) on h1 did not start"
+wait_count "$L" "is back; reconnecting now" 1 10 >/dev/null || fail "the probe did not find h1 back"
+tf1=$(wait_count "$L" "Permission denied" 1 20) || fail "no Permission denied from h1"
+sched_track "$L" 0.3
+m1=$SCHED_S
+echo "after the first refusal: $SCHED_LINE"
+ta2=$(wait_count "$L" "Reconnecting to" $(($(count "$L" "Reconnecting to") + 1)) 70) || fail "no second attempt"
+tf2=$(wait_count "$L" "Permission denied" 2 20) || fail "no second Permission denied"
+sched_track "$L" 0.3
+m2=$SCHED_S
+echo "after the second refusal: $SCHED_LINE"
+gap=$((ta2 - tf1))
+echo "RESULT auth refused: delays ${m1} s then ${m2} s; second attempt $gap ms after the first refusal; $(count "$L" "is back; reconnecting now") probe-fired attempt"
+[ "$(count "$L" "is back; reconnecting now")" = 1 ] || fail "the probe fired again after an attempt failed at the server"
+[ "$gap" -ge $(($(ms "$m1") - 200)) ] || fail "the second attempt came after $gap ms, before its ${m1} s delay"
+[ "$(ms "$m2")" -ge "$(ms "$m1")" ] || fail "the delay shrank from $m1 s to $m2 s"
+grep -q "Chain down at hop 1 (h1); reconnecting in $m1 s (attempt" "$L" || fail "plain backoff expected after the refusal"
+# Give h1 its keys back: the next attempt (no sooner) gets through.
+sshd_kill h1
+sshd_start h1
+t3=$(wait_count "$L" "Reconnected" 1 70) || {
+	cat "$L"
+	fail "no recovery once h1 accepted the key again"
+}
+echo "ok: recovered $((t3 - tf2)) ms after the second refusal (delay ${m2} s)"
+[ $((t3 - tf2)) -ge $(($(ms "$m2") - 200)) ] || fail "the third attempt did not wait its ${m2} s"
+echo_ok "$lp6" || fail "echo after the recovery"
+client_stop "$ac"
 pass "reconnect, keepalive and fault injection ($CLIENT)"
