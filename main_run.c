@@ -34,7 +34,7 @@ main_control(const struct args *a)
 	const char *verb = a->control_command;
 	char *path = NULL;
 	size_t i;
-	int r, ret = 255, sent = 0;
+	int r, ret = 255, sent = 0, refused = 0, cleared = 0;
 
 	if (main_env(&env) != 0)
 		return MAIN_EXIT_USAGE;
@@ -44,6 +44,7 @@ main_control(const struct args *a)
 	if (r == 0 && o.control_path != NULL &&
 	    strcmp(o.control_path, "none") != 0)
 		path = strdup(o.control_path);
+	cleared = r == 0 && o.clear_forwardings == 1;
 	options_free(&o);
 	diag_list_free(&dl);
 	config_env_free(&env);
@@ -61,9 +62,18 @@ main_control(const struct args *a)
 	else if (strcmp(verb, "status") == 0)
 		ret = control_client(
 		    path, a->json ? "status-json" : "status", NULL);
+	else if ((strcmp(verb, "forward") == 0 ||
+	             strcmp(verb, "cancel") == 0) &&
+	    cleared)
+		/* As ssh: ClearAllForwardings (-o or config) empties the
+		 * client's own list too, so nothing is sent and that is not
+		 * an error. */
+		ret = 0;
 	else if (strcmp(verb, "forward") == 0 || strcmp(verb, "cancel") == 0) {
 		ret = 0;
-		for (i = 0; i < a->num_events && ret == 0; i++) {
+		/* Every forward is sent even after a refusal, as ssh's mux
+		 * client does; only a master that cannot be asked stops. */
+		for (i = 0; i < a->num_events && ret != 255; i++) {
 			char arg[2048];
 			int f = a->events[i].flag;
 
@@ -73,8 +83,12 @@ main_control(const struct args *a)
 			    a->events[i].value != NULL ? a->events[i].value
 			                               : "");
 			ret = control_client(path, verb, arg);
+			if (ret == CONTROL_REFUSED)
+				refused = 1;
 			sent++;
 		}
+		if (ret != 255)
+			ret = control_client_done(verb, refused);
 		if (sent == 0) {
 			fprintf(stderr, "No forward specified for \"-O %s\"\n",
 			    verb);

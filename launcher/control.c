@@ -448,7 +448,7 @@ control_forward(struct engine *e, FILE *f, int add, char *args, int fd)
 		n = local_remove(e, &fw);
 		forward_free(&fw);
 		if (n == 0)
-			fputs("error Unknown port forwarding\n", f);
+			fputs("error port not forwarded\n", f);
 		else
 			fputs("ok\n", f);
 		return 0;
@@ -720,19 +720,41 @@ control_client(const char *path, const char *verb, const char *args)
 	body = body != NULL ? body + 1 : reply + len;
 	if (!ok) {
 		size_t l = body - reply;
+		int err = strncmp(reply, "error ", 6) == 0;
+		int fwd =
+		    strcmp(verb, "forward") == 0 || strcmp(verb, "cancel") == 0;
 
-		fprintf(stderr, "%.*s\n",
-		    (int)(l > 6 && strncmp(reply, "error ", 6) == 0 ? l - 7
-		                                                    : l),
-		    strncmp(reply, "error ", 6) == 0 ? reply + 6 : reply);
+		/* ssh's mux client logs each refused forward (a log line:
+		 * \r\n) and goes on with the others. */
+		fprintf(stderr, "%s%.*s%s",
+		    fwd ? "mux_client_forward: forwarding request failed: "
+		        : "",
+		    (int)(err && l > 6 ? l - 7 : l), err ? reply + 6 : reply,
+		    fwd ? "\r\n" : "\n");
 		free(reply);
-		return 255;
+		return fwd ? CONTROL_REFUSED : 255;
 	}
-	/* ssh -O prints check/exit messages on stderr. */
-	if (strcmp(verb, "check") == 0 || strcmp(verb, "exit") == 0)
-		fputs(body, stderr);
-	else
+	/* ssh -O prints check/exit messages on stderr, ending in \r\n. */
+	if (strcmp(verb, "check") == 0 || strcmp(verb, "exit") == 0) {
+		size_t bl = strlen(body);
+
+		if (bl > 0 && body[bl - 1] == '\n')
+			bl--;
+		fprintf(stderr, "%.*s\r\n", (int)bl, body);
+	} else
 		fputs(body, stdout);
 	free(reply);
 	return 0;
+}
+
+int
+control_client_done(const char *verb, int refused)
+{
+	int cancel = strcmp(verb, "cancel") == 0;
+
+	if (!refused)
+		return 0;
+	fprintf(stderr, "muxclient: master %s request failed\r\n",
+	    cancel ? "cancel forward" : "forward");
+	return cancel ? 0 : 255;
 }

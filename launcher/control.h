@@ -32,8 +32,20 @@ void control_log_status(struct engine *e);
 
 /*
  * Client: send verb (and args, may be NULL) to the socket at path, print
- * the reply as ssh -O does. Returns the exit status (0 or 255).
+ * the reply as ssh -O does. Returns 0, CONTROL_REFUSED when the master
+ * answered forward/cancel with an error (printed in the words of ssh's
+ * mux client; the caller goes on with the other forwards and ends with
+ * control_client_done), or 255 (the exit status) otherwise.
  */
+#define CONTROL_REFUSED 1
 int control_client(const char *path, const char *verb, const char *args);
+
+/*
+ * After every forward of -O forward/cancel was sent; refused: whether any
+ * came back CONTROL_REFUSED. Prints ssh's closing line and returns its
+ * exit status: a refused forward fails the command (255), a refused
+ * cancel is only reported (0), as with ssh's mux client.
+ */
+int control_client_done(const char *verb, int refused);
 
 #endif

@@ -61,11 +61,13 @@ engine_hop_ready(struct engine *e, struct hop *h)
 		(void)hop_start(e->hops[h->index + 1]);
 		return;
 	}
-	if (o->clear_forwardings == 1) {
-		log_msg(LOG_DEBUG1, "ClearAllForwardings: no forwards.");
-		e->started = 2;
-		return;
-	}
+	/* ClearAllForwardings emptied the configured lists (options.c);
+	 * forwards added with -O forward still run, as under ssh's mux
+	 * master, and are asked for again here after a rebuild. */
+	if (o->clear_forwardings == 1)
+		log_msg(LOG_DEBUG1,
+		    "ClearAllForwardings: only forwards added with -O "
+		    "forward.");
 	/* A rebuild: the old listeners went with the old session; every
 	 * remote forward not cancelled is asked for again. Failures are
 	 * counted afresh (ExitOnForwardFailure applies to every start). */

@@ -392,12 +392,6 @@ remote_add(struct engine *e, const struct fwd *f, remote_notify_fn notify,
 	int rc;
 
 	*out = NULL;
-	if (e->dest->clear_forwardings == 1) {
-		snprintf(err, errlen,
-		    "ClearAllForwardings is yes for this run: it runs no "
-		    "remote forwards");
-		return -1;
-	}
 	if (h == NULL) {
 		snprintf(err, errlen,
 		    "the chain is not up (reconnecting?); try again once "
@@ -506,7 +500,7 @@ remote_cancel(struct engine *e, const struct fwd *spec, remote_notify_fn notify,
 		if (e->rfwds[i].state != -2 && remote_matches(&e->rfwds[i], &s))
 			r = &e->rfwds[i];
 	if (r == NULL) {
-		snprintf(err, errlen, "Unknown port forwarding");
+		snprintf(err, errlen, "port not forwarded"); /* ssh's mux */
 		return -1;
 	}
 	if (r->notify != NULL) {

@@ -7,7 +7,8 @@
 # and cancel -R (the listener on h3 goes away), their errors, SIGUSR1 logs
 # the status, the audit line per connection, 10,000 (E2E_SEQ) sequential
 # connections without fd or RSS growth (/proc), -O exit (status 0,
-# socket removed). A second sshfwd on the same live socket keeps running
+# socket removed). Cancel of a forward that does not run, refused forwards,
+# and ClearAllForwardings (master and client) as ssh's mux does. A second sshfwd on the same live socket keeps running
 # without a control socket.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
@@ -33,7 +34,8 @@ mode=$(stat -c %a "$S")
 
 note "-O check"
 out=$(ctl -O check h3 2>&1) || fail "-O check failed: $out"
-[ "$out" = "Master running (pid=$c)" ] || fail "-O check said: $out"
+# ssh's mux client ends these lines in \r\n (a log line on a terminal).
+[ "$out" = "Master running (pid=$c)"$'\r' ] || fail "-O check said: $out"
 echo "$out"
 
 note "-O status, --json"
@@ -58,7 +60,15 @@ nk echo "127.0.0.1:$lp2" --size 1M || fail "echo through the runtime forward"
 ctl -O status h3 | grep -q -- "-L $lp2" || fail "status: runtime forward missing"
 out=$(ctl -O cancel -L "$lp2:127.0.0.1:$echo3" h3 2>&1) || fail "-O cancel: $out"
 topo_wait_gone root "$lp2" 5 || fail "the cancelled forward still listens"
-ctl -O cancel -L "$lp2:127.0.0.1:$echo3" h3 2>/dev/null && fail "cancelling twice succeeded"
+# A forward that does not run: as ssh's mux client (checked against an
+# OpenSSH 9.2 master on this topology), both lines on stderr and status 0.
+NOTFWD="mux_client_forward: forwarding request failed: port not forwarded"$'\r'
+CANCELFAIL="muxclient: master cancel forward request failed"$'\r'
+out=$(ctl -O cancel -L "$lp2:127.0.0.1:$echo3" h3 2>&1) || fail "cancelling twice: status $?, expected 0 as ssh"
+[ "$out" = "$NOTFWD"$'\n'"$CANCELFAIL" ] || fail "cancelling twice said: $(cat -A <<<"$out")"
+out=$(ctl -O cancel -D 7998 -L 7999:127.0.0.1:1 h3 2>&1) || fail "cancel of two unknown forwards: status $?"
+[ "$out" = "$NOTFWD"$'\n'"$NOTFWD"$'\n'"$CANCELFAIL" ] || fail "cancel of two unknown forwards said: $(cat -A <<<"$out")"
+echo "ok: cancel of a forward that does not run: status 0, ssh's two lines"
 # As ssh's mux: the same forward again is a success; another one on a port
 # in use says so.
 ctl -O forward -L "$lp:127.0.0.1:$echo3" h3 || fail "-O forward of the running -L $lp"
@@ -104,8 +114,17 @@ out=$(ctl -O forward -R "127.0.0.1:$echo3:127.0.0.1:$echor" h3 2>&1) &&
 	fail "-R on a port in use on h3 succeeded"
 echo "port in use: $out"
 echo "$out" | grep -q "server refused it (port in use" || fail "port in use: $out"
-out=$(ctl -O cancel -R "7999:127.0.0.1:1" h3 2>&1) && fail "cancelling an unknown -R succeeded"
-[ "$out" = "Unknown port forwarding" ] || fail "unknown -R cancel said: $out"
+out=$(ctl -O cancel -R "7999:127.0.0.1:1" h3 2>&1) || fail "cancel of an unknown -R: status $?, expected 0 as ssh"
+[ "$out" = "$NOTFWD"$'\n'"$CANCELFAIL" ] || fail "unknown -R cancel said: $(cat -A <<<"$out")"
+# A refused forward does not stop the others; the command then fails.
+lp5=$(topo_freeport)
+out=$(ctl -O forward -L "127.0.0.1:$busy_port:127.0.0.1:1" -L "$lp5:127.0.0.1:$echo3" h3 2>&1) &&
+	fail "-O forward with one refused forward succeeded"
+grep -q "^mux_client_forward: forwarding request failed: Port forwarding failed: cannot listen" <<<"$out" ||
+	fail "refused forward said: $out"
+[ "$(tail -n 1 <<<"$out")" = "muxclient: master forward request failed"$'\r' ] || fail "no closing line: $out"
+topo_wait_tcp root "$lp5" 5 || fail "the forward after a refused one was not set up"
+ctl -O cancel -L "$lp5:127.0.0.1:$echo3" h3 || fail "-O cancel -L $lp5"
 
 note "-O cancel -R: the server's listener goes away"
 ctl -O cancel -R "7101:127.0.0.1:$echor" h3 || fail "-O cancel -R 7101"
@@ -117,9 +136,51 @@ ctl -O cancel -R "$rp0:127.0.0.1:$echor" h3 || fail "-O cancel -R $rp0"
 topo_wait_gone h3 "$rp0" 5 || fail "h3 still listens on $rp0 after cancel"
 ctl -O cancel -R 7102 h3 || fail "-O cancel -R 7102"
 topo_wait_gone h3 7102 5 || fail "h3 still listens on 7102 after cancel"
-ctl -O cancel -R "7101:127.0.0.1:$echor" h3 2>/dev/null && fail "cancelling -R 7101 twice succeeded"
+out=$(ctl -O cancel -R "7101:127.0.0.1:$echor" h3 2>&1) || fail "cancelling -R 7101 twice: status $?"
+[ "$out" = "$NOTFWD"$'\n'"$CANCELFAIL" ] || fail "cancelling -R 7101 twice said: $out"
 ctl -O status h3 | grep -q -- "-R " && fail "status still lists a cancelled -R"
 echo "ok: runtime -R added, used, cancelled"
+
+note "ClearAllForwardings: the master runs -O forwards; a client with it sends none"
+# As an OpenSSH 9.2 master started with -o ClearAllForwardings=yes (checked
+# on this topology): its configured forwards are dropped, forwards added
+# with -O forward -L/-R/-D all run. A client resolving
+# ClearAllForwardings yes empties its own list: nothing sent, status 0.
+S2="$D/caf.sock"
+ctl2() { timeout 10 "$SSHFWD" -F "$TOPO_CFG" -S "$S2" "$@"; }
+lpc=$(topo_freeport)
+client_start caf -S "$S2" -o ClearAllForwardings=yes -L "$lpc:127.0.0.1:$echo3" h3
+cafp=$CLIENT_PID
+CLIENT_LOG="$D/c.log" # the SIGUSR1 checks below read the first client's
+topo_wait_unix "$S2" 10 || fail "no control socket at $S2"
+for _ in $(seq 100); do
+	ctl2 -O status h3 2>/dev/null | grep -Eq "^  3 h3 .* up " && break
+	sleep 0.1
+done
+topo_listening root "$lpc" && fail "ClearAllForwardings: the configured -L $lpc listens"
+lpr=$(topo_freeport)
+ctl2 -O forward -L "$lpr:127.0.0.1:$echo3" h3 || fail "-O forward -L under ClearAllForwardings"
+topo_wait_tcp root "$lpr" 5 || fail "runtime -L $lpr under ClearAllForwardings not listening"
+nk echo "127.0.0.1:$lpr" --size 64K >/dev/null || fail "echo through runtime -L under ClearAllForwardings"
+ctl2 -O forward -R "7103:127.0.0.1:$echor" h3 || fail "-O forward -R under ClearAllForwardings"
+topo_wait_tcp h3 7103 5 || fail "runtime -R 7103 under ClearAllForwardings not listening on h3"
+nk_in h3 echo 127.0.0.1:7103 --size 64K >/dev/null || fail "echo through runtime -R under ClearAllForwardings"
+lpd=$(topo_freeport)
+ctl2 -O forward -D "$lpd" h3 || fail "-O forward -D under ClearAllForwardings"
+topo_wait_tcp root "$lpd" 5 || fail "runtime -D under ClearAllForwardings not listening"
+lpn=$(topo_freeport)
+out=$(ctl2 -O forward -o ClearAllForwardings=yes -L "$lpn:127.0.0.1:$echo3" h3 2>&1) ||
+	fail "client -o ClearAllForwardings=yes -O forward: status $?, expected 0"
+[ -z "$out" ] || fail "client -o ClearAllForwardings=yes -O forward said: $out"
+sleep 0.3
+topo_listening root "$lpn" && fail "a client with ClearAllForwardings yes sent its -L"
+out=$(ctl2 -O cancel -o ClearAllForwardings=yes -L "$lpr:127.0.0.1:$echo3" h3 2>&1) ||
+	fail "client -o ClearAllForwardings=yes -O cancel: status $?"
+topo_listening root "$lpr" || fail "a client with ClearAllForwardings yes cancelled -L $lpr"
+ctl2 -O exit h3 2>/dev/null || fail "-O exit of the ClearAllForwardings master"
+client_wait_exit "$cafp" 10
+[ "$CLIENT_STATUS" = 0 ] || fail "the ClearAllForwardings master exited $CLIENT_STATUS"
+echo "ok: -O forward -L/-R/-D run under ClearAllForwardings; a clearing client sends nothing (status 0)"
 
 note "SIGUSR1 and the audit line"
 kill -USR1 "$c"
@@ -135,7 +196,7 @@ c2=$CLIENT_PID
 client_wait_ready "$c2" root "$lp3"
 grep -q "already exists and is live" "$CLIENT_LOG" || fail "second instance did not warn"
 out=$(ctl -O check h3 2>&1)
-[ "$out" = "Master running (pid=$c)" ] || fail "the socket changed hands: $out"
+[ "$out" = "Master running (pid=$c)"$'\r' ] || fail "the socket changed hands: $out"
 client_stop "$c2"
 
 note "$N sequential connections: fds and RSS from /proc"
@@ -174,7 +235,7 @@ fi
 
 note "-O exit"
 out=$(ctl -O exit h3 2>&1) || fail "-O exit failed: $out"
-[ "$out" = "Exit request sent." ] || fail "-O exit said: $out"
+[ "$out" = "Exit request sent."$'\r' ] || fail "-O exit said: $out"
 client_wait_exit "$c" 10
 [ "$CLIENT_STATUS" = 0 ] || fail "exit status $CLIENT_STATUS after -O exit"
 [ ! -e "$S" ] || fail "the control socket was left behind"
