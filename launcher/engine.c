@@ -324,7 +324,9 @@ static void
 engine_check_setup(struct engine *e)
 {
 	if (e->started == 1 && e->rfwd_pending == 0) {
-		if (!e->locals_started && local_start(e) != 0) {
+		/* ClearAllForwardings: only -O forward ones (control.c). */
+		if (!e->locals_started && e->dest->clear_forwardings != 1 &&
+		    local_start(e) != 0) {
 			log_msg(LOG_ERROR, "out of memory");
 			engine_stop(e, 255);
 			return;

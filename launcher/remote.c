@@ -232,8 +232,11 @@ remote_start(struct engine *e, struct hop *h)
 		e->rfwds = calloc(e->cap_rfwds, sizeof(*e->rfwds));
 		if (e->rfwds == NULL)
 			return -2;
-		e->num_rfwds = o->num_remote_forwards;
-		for (i = 0; i < o->num_remote_forwards; i++)
+		/* ClearAllForwardings: the resolver emptied the list; a plan
+		 * built otherwise is held to it too. */
+		e->num_rfwds =
+		    o->clear_forwardings == 1 ? 0 : o->num_remote_forwards;
+		for (i = 0; i < e->num_rfwds; i++)
 			e->rfwds[i].fwd = &o->remote_forwards[i];
 	}
 	for (i = 0; i < e->num_rfwds; i++) {

@@ -159,11 +159,16 @@ nk echo "127.0.0.1:$lp" --size 4M || fail "4M echo after recovery"
 topo_wait_tcp h3 7201 10 || fail "runtime -R 7201 did not come back after the reconnect"
 nk_in h3 echo 127.0.0.1:7201 --size 1M || fail "echo through runtime -R 7201 after the reconnect"
 # "-R 0" gets a new port from the server; -O status reports it.
-rp0b=$(ctl -O status --json h3 | "${PY[@]}" -c '
+# Its reply may still be on the way (0 until then).
+for _ in $(seq 50); do
+	rp0b=$(ctl -O status --json h3 | "${PY[@]}" -c '
 import json, sys
 d = json.load(sys.stdin)
 print([f["bound_port"] for f in d["forwards"] if f["kind"] == "R" and f["spec"].startswith("0 ")][0])
 ') || fail "-O status after the reconnect"
+	[ "$rp0b" != 0 ] && break
+	sleep 0.1
+done
 topo_listening h3 "$rp0b" || fail "runtime -R 0 (now port $rp0b) not listening after the reconnect"
 nk_in h3 echo "127.0.0.1:$rp0b" --size 1M || fail "echo through runtime -R 0 after the reconnect"
 echo "ok: runtime -R 7201 and -R 0 (port $rp0 -> $rp0b) requested again"
