@@ -852,10 +852,27 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 			hostkey_add_ip(c, readonly, ip);
 		break;
 	case HK_REVOKED:
-		log_msg(LOG_ERROR, "Host key %s %s revoked by file %s:%d",
-		    c->type, fp, f.revoked.file, f.revoked.line);
-		log_hint("the server's key was marked @revoked; do not connect "
-		         "until its administrator rotates it");
+		/* ssh goes on (without forwarding) only with checking off;
+		 * with nothing left to forward, sshfwd always stops. */
+		log_msg(LOG_ERROR,
+		    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+		    "@\n"
+		    "@       WARNING: REVOKED HOST KEY DETECTED!               "
+		    "@\n"
+		    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+		    "@\n"
+		    "The %s host key for %s is marked as revoked.\n"
+		    "This could mean that a stolen key is being used to\n"
+		    "impersonate this host.",
+		    c->type, name);
+		if (c->strict != STRICT_HOSTKEY_OFF)
+			log_msg(LOG_ERROR,
+			    "%s host key for %.200s was revoked and you have "
+			    "requested strict checking.",
+			    c->type, name);
+		log_hint("%s:%d marks the server's %s key %s @revoked; do not "
+		         "connect until its administrator replaces it",
+		    f.revoked.file, f.revoked.line, c->type, fp);
 		goto out;
 	case HK_CHANGED:
 		if (readonly == HK_ROQUIET)

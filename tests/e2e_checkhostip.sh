@@ -287,6 +287,17 @@ refused other_type hn "$NAME $rsa
 has other_type "${spoof[@]}" "${changed[@]}" "is unknown. This could either mean that" \
 	"Offending RSA key in $D/kh_other_type:1"
 
+# A key marked @revoked is refused whatever else matches it.
+refused revoked hn "@revoked * $key1
+$NAME $key1
+$IP $key1
+" yes
+has revoked "@       WARNING: REVOKED HOST KEY DETECTED!               @" \
+	"The ED25519 host key for $NAME is marked as revoked." \
+	"This could mean that a stolen key is being used to" \
+	"impersonate this host." \
+	"ED25519 host key for $NAME was revoked and you have requested strict checking."
+
 # Name and address changed to the same key: no spoofing suspected.
 refused both_changed hn "$NAME $bogus
 $IP $bogus
