@@ -238,6 +238,11 @@ has ip_differs_yes "$differs" "Offending key for IP in $D/kh_ip_differs_yes:2" \
 	"Matching host key in $D/kh_ip_differs_yes:1" \
 	"Exiting, you have requested strict checking."
 
+# sshfwd adds what to do (OpenSSH has no hints).
+if [ "$CLIENT" != ssh ]; then
+	has ip_differs_yes "  hint: if the address now belongs to this host, remove line 2 of $D/kh_ip_differs_yes and connect again"
+fi
+
 # accept-new records the new host name first, then refuses the address.
 refused ip_differs_new_host hn "$IP $bogus
 " accept-new
