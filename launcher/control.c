@@ -113,6 +113,34 @@ control_fwd_line(
 	fprintf(f, " live %zu\n", control_live(e, fw));
 }
 
+/* --reconnect: the pending attempt, if any (engine.c), and whether the
+ * first hop to rebuild is being probed meanwhile. */
+static void
+control_reconnect(struct engine *e, FILE *f, int json)
+{
+	const struct hop *h = e->hops[e->reconnect_from];
+	uint64_t now = loop_now_ms(), due = e->t_reconnect.due_ms;
+	long in_ms = due > now ? (long)(due - now) : 0;
+
+	if (!e->reconnect_pending) {
+		if (json)
+			fputs("\"reconnect\":null,", f);
+		return;
+	}
+	if (json) {
+		fprintf(f,
+		    "\"reconnect\":{\"attempt\":%u,\"from_hop\":%zu,"
+		    "\"in_ms\":%ld,\"probing\":%s},",
+		    e->attempts, e->reconnect_from + 1, in_ms,
+		    h->probing ? "true" : "false");
+		return;
+	}
+	fprintf(f, "reconnect: attempt %u from hop %zu (%s) in %.1f s%s%s%s\n",
+	    e->attempts, e->reconnect_from + 1, h->name, (double)in_ms / 1000.0,
+	    h->probing ? "; probing " : "", h->probing ? h->peer : "",
+	    h->probing ? " meanwhile" : "");
+}
+
 void
 control_status(struct engine *e, FILE *f, int json)
 {
@@ -124,11 +152,13 @@ control_status(struct engine *e, FILE *f, int json)
 	int first;
 
 	if (json)
-		fprintf(f, "{\"pid\":%ld,\"hops\":[", (long)getpid());
+		fprintf(f, "{\"pid\":%ld,", (long)getpid());
 	else
-		fprintf(f, "sshfwd pid %ld, chain %s\nhops:\n", (long)getpid(),
+		fprintf(f, "sshfwd pid %ld, chain %s\n", (long)getpid(),
 		    e->hops[e->num_hops - 1]->state == HOP_READY ? "up"
 		                                                 : "down");
+	control_reconnect(e, f, json);
+	fputs(json ? "\"hops\":[" : "hops:\n", f);
 	for (i = 0; i < e->num_hops; i++) {
 		const struct hop *h = e->hops[i];
 

@@ -225,6 +225,15 @@ done
 [ "$left" -ge 5000 ] || fail "no reconnect scheduled 5 s or more ahead: $SCHED_LINE"
 client_alive "$rc" || client_died "$D/rc.log" "while the link to h1 was down"
 echo "pending: $SCHED_LINE (${left} ms left)"
+st=$(ctl -O status h3)
+echo "$st" | head -n 2
+echo "$st" | grep -Eq "^reconnect: attempt [0-9]+ from hop 1 \(h1\) in [0-9.]+ s; probing $TOPO_ADDR_h1 port 22 meanwhile$" ||
+	fail "-O status does not show the pending attempt and the probe"
+ctl -O status --json h3 | "${PY[@]}" -c '
+import json, sys
+r = json.load(sys.stdin)["reconnect"]
+assert r["from_hop"] == 1 and r["probing"] is True and r["in_ms"] > 0, r
+' || fail "-O status --json: reconnect"
 t1=$(now_ms)
 topo_exec h1 ip link set "${TOPO_ID}b1" up
 t2=$(wait_count "$D/rc.log" "Reconnected" $((nrec + 1)) 90) || {
