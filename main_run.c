@@ -67,8 +67,8 @@ main_control(const struct args *a)
 	    cleared)
 		/* As ssh: ClearAllForwardings (-o or config) empties the
 		 * client's own list too, so nothing is sent and that is not
-		 * an error. */
-		ret = 0;
+		 * an error; ssh still connects to the master first. */
+		ret = control_client_reach(path);
 	else if (strcmp(verb, "forward") == 0 || strcmp(verb, "cancel") == 0) {
 		ret = 0;
 		/* Every forward is sent even after a refusal, as ssh's mux

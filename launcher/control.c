@@ -701,21 +701,17 @@ control_stop(struct engine *e)
 
 /* --- the client ------------------------------------------------------------ */
 
-int
-control_client(const char *path, const char *verb, const char *args)
+/* Connect to the master at path: the fd, or -1 after ssh's message. */
+static int
+control_client_connect(const char *path)
 {
 	struct sockaddr_un sa;
-	char buf[4096], *body;
-	char *reply = NULL;
-	size_t len = 0;
-	ssize_t n;
-	FILE *f;
-	int fd, ok;
+	int fd;
 
 	if (path_sockaddr_un(&sa, path) != 0) {
 		fprintf(stderr, "ControlPath too long ('%s' >= %zu bytes)\n",
 		    path, sizeof(sa.sun_path));
-		return 255;
+		return -1;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
@@ -723,8 +719,35 @@ control_client(const char *path, const char *verb, const char *args)
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return 255;
+		return -1;
 	}
+	return fd;
+}
+
+int
+control_client_reach(const char *path)
+{
+	int fd = control_client_connect(path);
+
+	if (fd < 0)
+		return 255;
+	close(fd);
+	return 0;
+}
+
+int
+control_client(const char *path, const char *verb, const char *args)
+{
+	char buf[4096], *body;
+	char *reply = NULL;
+	size_t len = 0;
+	ssize_t n;
+	FILE *f;
+	int fd, ok;
+
+	fd = control_client_connect(path);
+	if (fd < 0)
+		return 255;
 	n = (ssize_t)snprintf(buf, sizeof(buf), "%s%s%s\n", verb,
 	    args != NULL ? " " : "", args != NULL ? args : "");
 	if (n < 0 || (size_t)n >= sizeof(buf) ||

@@ -40,6 +40,10 @@ void control_log_status(struct engine *e);
 #define CONTROL_REFUSED 1
 int control_client(const char *path, const char *verb, const char *args);
 
+/* Whether a master answers at path: 0, or 255 after ssh's message
+ * ("Control socket connect(PATH): ..."). Nothing is sent. */
+int control_client_reach(const char *path);
+
 /*
  * After every forward of -O forward/cancel was sent; refused: whether any
  * came back CONTROL_REFUSED. Prints ssh's closing line and returns its

@@ -180,6 +180,10 @@ topo_listening root "$lpr" || fail "a client with ClearAllForwardings yes cancel
 ctl2 -O exit h3 2>/dev/null || fail "-O exit of the ClearAllForwardings master"
 client_wait_exit "$cafp" 10
 [ "$CLIENT_STATUS" = 0 ] || fail "the ClearAllForwardings master exited $CLIENT_STATUS"
+# Like ssh, the clearing client still needs a master to talk to.
+out=$(ctl2 -O forward -o ClearAllForwardings=yes -L "$lpn:127.0.0.1:$echo3" h3 2>&1) &&
+	fail "client -o ClearAllForwardings=yes -O forward with no master succeeded"
+[ "$out" = "Control socket connect($S2): No such file or directory" ] || fail "no master said: $out"
 echo "ok: -O forward -L/-R/-D run under ClearAllForwardings; a clearing client sends nothing (status 0)"
 
 note "SIGUSR1 and the audit line"
