@@ -215,16 +215,18 @@ hostkey_found_clear(struct hk_found *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Scan one file for name, adding to what *f gathered so far. */
+typedef void (*hostkey_line_fn)(
+    void *ctx, const char *file, int lineno, char *p);
+
+/* Call fn for every line of file that is neither blank nor a comment, its
+ * end of line removed and leading blanks skipped (p). A file that cannot
+ * be read has no lines, as for ssh. */
 static void
-hostkey_scan(
-    const char *file, const char *name, ssh_key key, struct hk_found *f)
+hostkey_each_line(const char *file, hostkey_line_fn fn, void *ctx)
 {
 	FILE *fp;
-	char *line;
-	int lineno = 0, revoked, rc;
-	struct ssh_knownhosts_entry *ent;
-	char *p;
+	char *line, *p;
+	int lineno = 0;
 	size_t len;
 
 	fp = fopen(file, "r");
@@ -241,46 +243,55 @@ hostkey_scan(
 		while (
 		    len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			continue;
-		revoked = 0;
-		if (*p == '@') {
-			if (strncmp(p, "@revoked", 8) == 0 &&
-			    (p[8] == ' ' || p[8] == '\t')) {
-				revoked = 1;
-				p += 8;
-				while (*p == ' ' || *p == '\t')
-					p++;
-			} else
-				continue; /* @cert-authority: unsupported */
-		}
-		ent = NULL;
-		rc = ssh_known_hosts_parse_line(name, p, &ent);
-		if (rc != SSH_OK || ent == NULL) {
-			ssh_knownhosts_entry_free(ent);
-			continue;
-		}
-		if (ssh_key_cmp(key, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0) {
-			if (revoked && f->revoked.file == NULL)
-				hostkey_entry_set(
-				    &f->revoked, file, lineno, NULL);
-			else if (!revoked && f->match.file == NULL)
-				hostkey_entry_set(
-				    &f->match, file, lineno, NULL);
-		} else if (!revoked) {
-			/* ssh names the last one: each replaces the one before. */
-			if (ssh_key_type(key) == ssh_key_type(ent->publickey))
-				f->same_type = 1;
-			hostkey_entry_set(
-			    &f->other, file, lineno, &ent->publickey);
-		}
-		ssh_knownhosts_entry_free(ent);
+		p = line + strspn(line, " \t");
+		if (*p != '\0' && *p != '#')
+			fn(ctx, file, lineno, p);
 	}
 	free(line);
 	fclose(fp);
+}
+
+struct hk_scan {
+	const char *name;
+	ssh_key key;
+	struct hk_found *f;
+};
+
+/* One known_hosts line for name, added to what s->f gathered so far. */
+static void
+hostkey_scan_line(void *ctx, const char *file, int lineno, char *p)
+{
+	struct hk_scan *s = ctx;
+	struct hk_found *f = s->f;
+	struct ssh_knownhosts_entry *ent;
+	int revoked = 0, rc;
+
+	if (*p == '@') {
+		if (strncmp(p, "@revoked", 8) != 0 ||
+		    (p[8] != ' ' && p[8] != '\t'))
+			return; /* @cert-authority: unsupported */
+		revoked = 1;
+		p += 8;
+		p += strspn(p, " \t");
+	}
+	ent = NULL;
+	rc = ssh_known_hosts_parse_line(s->name, p, &ent);
+	if (rc != SSH_OK || ent == NULL) {
+		ssh_knownhosts_entry_free(ent);
+		return;
+	}
+	if (ssh_key_cmp(s->key, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0) {
+		if (revoked && f->revoked.file == NULL)
+			hostkey_entry_set(&f->revoked, file, lineno, NULL);
+		else if (!revoked && f->match.file == NULL)
+			hostkey_entry_set(&f->match, file, lineno, NULL);
+	} else if (!revoked) {
+		/* ssh names the last one: each replaces the one before. */
+		if (ssh_key_type(s->key) == ssh_key_type(ent->publickey))
+			f->same_type = 1;
+		hostkey_entry_set(&f->other, file, lineno, &ent->publickey);
+	}
+	ssh_knownhosts_entry_free(ent);
 }
 
 /* Look name up in every file, in order, and classify as ssh does. */
@@ -290,9 +301,11 @@ hostkey_lookup(char *const *files, size_t nfiles, const char *name, ssh_key key,
 {
 	size_t i;
 
+	struct hk_scan scan = { name, key, f };
+
 	memset(f, 0, sizeof(*f));
 	for (i = 0; i < nfiles; i++)
-		hostkey_scan(files[i], name, key, f);
+		hostkey_each_line(files[i], hostkey_scan_line, &scan);
 	if (f->revoked.file != NULL)
 		f->state = HK_REVOKED;
 	else if (f->match.file != NULL)
@@ -702,64 +715,52 @@ hostkey_tilde(const char *path)
 	return diag_fmt("~/%s", path + l);
 }
 
-/* Add "file:line: names" to b for each line of file with c's key under
- * names that do not match name; counts them in *n. */
-static void
-hostkey_other_names_file(const struct hk_ctx *c, const char *file,
-    const char *name, struct strbuf *b, unsigned *n)
-{
-	FILE *fp;
-	char *line, *p, *shown;
-	struct ssh_knownhosts_entry *ent, *m;
-	int lineno = 0, same;
-	size_t len;
+struct hk_others {
+	const struct hk_ctx *c;
+	const char *name;
+	struct strbuf *b;
+	unsigned n; /* lines found, shown or not */
+};
 
-	fp = fopen(file, "r");
-	if (fp == NULL)
+/* Add "file:line: names" to o->b when the line carries the key under names
+ * that do not match o->name. */
+static void
+hostkey_other_names_line(void *ctx, const char *file, int lineno, char *p)
+{
+	struct hk_others *o = ctx;
+	struct ssh_knownhosts_entry *ent, *m;
+	char *shown;
+	int same;
+
+	if (*p == '@')
 		return;
-	line = malloc(HOSTKEY_LINE_MAX);
-	if (line == NULL) {
-		fclose(fp);
-		return;
-	}
-	while (fgets(line, HOSTKEY_LINE_MAX, fp) != NULL) {
-		lineno++;
-		len = strcspn(line, "\r\n");
-		line[len] = '\0';
-		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#' || *p == '@')
-			continue;
-		ent = NULL;
-		if (ssh_known_hosts_parse_line(NULL, p, &ent) != SSH_OK ||
-		    ent == NULL || ent->unparsed == NULL) {
-			ssh_knownhosts_entry_free(ent);
-			continue;
-		}
-		same = ssh_key_cmp(
-		           c->key, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0;
-		if (same) {
-			/* A line that names this host is not "other". */
-			m = NULL;
-			if (ssh_known_hosts_parse_line(name, p, &m) == SSH_OK)
-				same = 0;
-			ssh_knownhosts_entry_free(m);
-		}
-		if (same) {
-			if (*n < HOSTKEY_OTHER_NAMES_MAX) {
-				shown = hostkey_tilde(file);
-				strbuf_addf(b, "\n    %s:%d: %s",
-				    shown != NULL ? shown : file, lineno,
-				    strncmp(ent->unparsed, "|1|", 3) == 0
-				        ? "[hashed name]"
-				        : ent->unparsed);
-				free(shown);
-			}
-			(*n)++;
-		}
+	ent = NULL;
+	if (ssh_known_hosts_parse_line(NULL, p, &ent) != SSH_OK ||
+	    ent == NULL || ent->unparsed == NULL) {
 		ssh_knownhosts_entry_free(ent);
+		return;
 	}
-	free(line);
-	fclose(fp);
+	same = ssh_key_cmp(o->c->key, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0;
+	if (same) {
+		/* A line that names this host is not "other". */
+		m = NULL;
+		if (ssh_known_hosts_parse_line(o->name, p, &m) == SSH_OK)
+			same = 0;
+		ssh_knownhosts_entry_free(m);
+	}
+	if (same) {
+		if (o->n < HOSTKEY_OTHER_NAMES_MAX) {
+			shown = hostkey_tilde(file);
+			strbuf_addf(o->b, "\n    %s:%d: %s",
+			    shown != NULL ? shown : file, lineno,
+			    strncmp(ent->unparsed, "|1|", 3) == 0
+			        ? "[hashed name]"
+			        : ent->unparsed);
+			free(shown);
+		}
+		o->n++;
+	}
+	ssh_knownhosts_entry_free(ent);
 }
 
 /*
@@ -770,18 +771,18 @@ static char *
 hostkey_other_names(const struct hk_ctx *c, const char *name)
 {
 	struct strbuf b = STRBUF_INIT;
-	unsigned n = 0;
+	struct hk_others o = { c, name, &b, 0 };
 	size_t i;
 
 	strbuf_add(&b,
 	    "This host key is known by the following other "
 	    "names/addresses:");
 	for (i = 0; i < c->nfiles; i++)
-		hostkey_other_names_file(c, c->files[i], name, &b, &n);
-	if (n > HOSTKEY_OTHER_NAMES_MAX)
+		hostkey_each_line(c->files[i], hostkey_other_names_line, &o);
+	if (o.n > HOSTKEY_OTHER_NAMES_MAX)
 		strbuf_addf(&b, "\n    (%u additional names omitted)",
-		    n - HOSTKEY_OTHER_NAMES_MAX);
-	if (n == 0) {
+		    o.n - HOSTKEY_OTHER_NAMES_MAX);
+	if (o.n == 0) {
 		strbuf_free(&b);
 		return strdup("This key is not known by any other names.");
 	}
