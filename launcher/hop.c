@@ -468,7 +468,7 @@ hop_probe_tick(struct loop_timer *t)
 }
 
 int
-hop_probe_possible(const struct hop *h)
+hop_direct_tcp(const struct hop *h)
 {
 	return h->index == 0 &&
 	    (h->o->proxy_command == NULL ||
@@ -478,7 +478,7 @@ hop_probe_possible(const struct hop *h)
 int
 hop_probe_start(struct hop *h, unsigned interval_ms, void (*up)(struct hop *h))
 {
-	if (!hop_probe_possible(h))
+	if (!hop_direct_tcp(h))
 		return -1;
 	hop_probe_stop(h);
 	h->probe_up = up;
@@ -708,8 +708,7 @@ hop_start(struct hop *h)
 	h->alive_timeout = 0;
 	if (h->index > 0)
 		return hop_start_carrier(h);
-	if (h->o->proxy_command != NULL &&
-	    strcmp(h->o->proxy_command, "none") != 0)
+	if (!hop_direct_tcp(h))
 		return hop_start_proxy(h);
 	return hop_start_tcp(h);
 }

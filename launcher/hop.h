@@ -137,9 +137,11 @@ void hop_fail(struct hop *h, const char *fmt, ...)
 /* Start the ServerAliveInterval timer (no-op when the interval is 0). */
 void hop_alive_start(struct hop *h);
 
-/* Whether hop_probe_start() can watch h: hop 0 reached over TCP (not a
- * ProxyCommand, which is never run just to see whether it would work). */
-int hop_probe_possible(const struct hop *h);
+/* h is reached over a TCP socket of our own: hop 0 without ProxyCommand.
+ * Only such a hop has a peer address (CheckHostIP) and can be probed by
+ * hop_probe_start() (a ProxyCommand is never run just to see whether it
+ * would work). */
+int hop_direct_tcp(const struct hop *h);
 
 /*
  * Watch whether the dead hop h could be reached again, touching nothing
@@ -148,7 +150,7 @@ int hop_probe_possible(const struct hop *h);
  * BindAddress to each address (up to HOP_PROBE_MAX); connects not done by
  * the next round are dropped. The first that succeeds is closed at once,
  * probing stops and up(h) runs (from the loop's dispatch). Each probe is
- * logged at debug level. 0, or -1 when !hop_probe_possible(h).
+ * logged at debug level. 0, or -1 when !hop_direct_tcp(h).
  */
 int hop_probe_start(
     struct hop *h, unsigned interval_ms, void (*up)(struct hop *h));

@@ -546,11 +546,8 @@ enum { HK_RDRW = 0, HK_RDONLY = 1, HK_ROQUIET = 2 };
 static void
 hostkey_peer(struct hk_ctx *c)
 {
-	const char *pc = c->h->o->proxy_command;
-
 	c->peerlen = sizeof(c->peer);
-	c->have_peer = c->h->index == 0 &&
-	    (pc == NULL || strcmp(pc, "none") == 0) && c->h->lib_fd >= 0 &&
+	c->have_peer = hop_direct_tcp(c->h) && c->h->lib_fd >= 0 &&
 	    getpeername(
 	        c->h->lib_fd, (struct sockaddr *)&c->peer, &c->peerlen) == 0;
 }
