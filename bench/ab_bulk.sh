@@ -13,9 +13,16 @@
 # short of CPU. Prints every run, then the median per client and direction
 # and its ratio to OpenSSH (>1: faster than OpenSSH).
 #
+# --gen picks the load generator at both ends: netkit (tests/lib/netkit.py,
+# the default) or iperf3 (-n SIZE, -R for download). Python's source and
+# sink take most of the machine on one hop (about 60 % of its busy ticks
+# in an upload), so with netkit a one-hop ratio says more about the
+# generator's share than about the client; iperf3 costs little and leaves
+# the two cores to the client and the sshds.
+#
 # Usage (root): bench/ab_bulk.sh [--host h1|h3] [--size 1G] [--runs 5]
 #   [--dirs "download upload"] [--cipher aes128-gcm@openssh.com]
-#   NAME=PATH/TO/sshfwd ... [ssh]
+#   [--gen netkit|iperf3] NAME=PATH/TO/sshfwd ... [ssh]
 # Example: bench/ab_bulk.sh --host h3 --size 300M old=/tmp/a/sshfwd \
 #   new=/tmp/b/sshfwd ssh
 set -u
@@ -29,6 +36,7 @@ SIZE=1G
 RUNS=5
 DIRS="download upload"
 CIPHER=aes128-gcm@openssh.com
+GEN=netkit
 CLIENTS=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -37,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=$2; shift ;;
 	--dirs) DIRS=$2; shift ;;
 	--cipher) CIPHER=$2; shift ;;
+	--gen) GEN=$2; shift ;;
 	-h | --help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'; exit 0 ;;
 	ssh) CLIENTS+=(ssh) ;;
 	*=*)
@@ -48,6 +57,11 @@ while [ $# -gt 0 ]; do
 done
 [ "${#CLIENTS[@]}" -gt 0 ] || { echo "ab_bulk: name at least one client (NAME=PATH or ssh)" >&2; exit 2; }
 case $H in h1 | h3) ;; *) echo "ab_bulk: --host is h1 or h3" >&2; exit 2 ;; esac
+case $GEN in
+netkit) ;;
+iperf3) command -v iperf3 >/dev/null || { echo "ab_bulk: --gen iperf3 needs iperf3 (apt-get install iperf3)" >&2; exit 2; } ;;
+*) echo "ab_bulk: --gen is netkit or iperf3" >&2; exit 2 ;;
+esac
 [ "$(id -u)" -eq 0 ] || { echo "ab_bulk: needs root (network namespaces)" >&2; exit 2; }
 CLIENT=ssh topo_require_root
 unset SSH_AUTH_SOCK
@@ -55,12 +69,21 @@ export TOPO_SSHD_LOGLEVEL=ERROR
 topo_up
 D=$TOPO_DIR
 SIZE_BYTES=$("${PY[@]}" -c 'import sys; sys.path.insert(0, sys.argv[1]); import netkit; print(netkit.parse_size(sys.argv[2]))' "$TOPO_LIB_DIR" "$SIZE")
-topo_server src "$H" source 127.0.0.1:9001 --size "$SIZE" >/dev/null
-topo_server sink "$H" sink 127.0.0.1:9002 --nohash >/dev/null
+if [ "$GEN" = iperf3 ]; then
+	# One server serves both directions (-R reverses a test); both
+	# forwards lead to it.
+	topo_bg iperf3 "$H" iperf3 -s -B 127.0.0.1 -p 9001
+	topo_exec root sleep 0.5
+	UPORT=9001
+else
+	topo_server src "$H" source 127.0.0.1:9001 --size "$SIZE" >/dev/null
+	topo_server sink "$H" sink 127.0.0.1:9002 --nohash >/dev/null
+	UPORT=9002
+fi
 TOPO_EXTRA_CONFIG="	Ciphers $CIPHER" topo_write_config "$D/cfg" "$TOPO_KNOWN_HOSTS"
 RES=$D/ab.tsv
 : >"$RES"
-echo "ab_bulk: $H, $SIZE each way, $RUNS runs, $CIPHER, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ab_bulk: $H, $SIZE each way, $RUNS runs, $CIPHER, $GEN, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 ticks() { # utime+stime of the given pids, summed
 	local p t s=0
@@ -81,9 +104,9 @@ for r in $(seq "$RUNS"); do
 		lpd=$(topo_freeport)
 		lpu=$(topo_freeport)
 		if [ "$c" = ssh ]; then
-			CLIENT=ssh CLIENT_CFG=$D/cfg client_start "ab_$name" -L "$lpd:127.0.0.1:9001" -L "$lpu:127.0.0.1:9002" "$H"
+			CLIENT=ssh CLIENT_CFG=$D/cfg client_start "ab_$name" -L "$lpd:127.0.0.1:9001" -L "$lpu:127.0.0.1:$UPORT" "$H"
 		else
-			SSHFWD=${c#*=} CLIENT=sshfwd CLIENT_CFG=$D/cfg client_start "ab_$name" -L "$lpd:127.0.0.1:9001" -L "$lpu:127.0.0.1:9002" "$H"
+			SSHFWD=${c#*=} CLIENT=sshfwd CLIENT_CFG=$D/cfg client_start "ab_$name" -L "$lpd:127.0.0.1:9001" -L "$lpu:127.0.0.1:$UPORT" "$H"
 		fi
 		pid=$CLIENT_PID
 		client_wait_ready "$pid" root "$lpd" 60
@@ -96,7 +119,17 @@ for r in $(seq "$RUNS"); do
 			read -r mb0 mi0 <<<"$(machine)"
 			c0=$(ticks "${cpids[@]}")
 			s0=$(ticks "${spids[@]}")
-			if nk "$dir" "127.0.0.1:$port" --size "$SIZE" --nocheck --timeout 600 --seconds-file "$D/s" >"$D/out" 2>&1; then
+			if [ "$GEN" = iperf3 ]; then
+				rev=()
+				[ "$dir" = download ] && rev=(-R)
+				if iperf3 -c 127.0.0.1 -p "$port" -n "$SIZE_BYTES" "${rev[@]}" -J >"$D/out" 2>&1; then
+					# What the receiving end counted, over its time.
+					mbs=$("${PY[@]}" -c 'import json, sys; e = json.load(open(sys.argv[1]))["end"]["sum_received"]; print("%.1f" % (e["bytes"] / e["seconds"] / 1e6))' "$D/out" 2>/dev/null) || mbs=FAIL
+				else
+					mbs=FAIL
+				fi
+				[ "$mbs" = FAIL ] && cat "$D/out"
+			elif nk "$dir" "127.0.0.1:$port" --size "$SIZE" --nocheck --timeout 600 --seconds-file "$D/s" >"$D/out" 2>&1; then
 				mbs=$(awk -v b="$SIZE_BYTES" -v s="$(cat "$D/s")" 'BEGIN { printf "%.1f", b / s / 1e6 }')
 			else
 				mbs=FAIL
