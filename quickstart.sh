@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PKGS="build-essential autoconf automake libtool pkg-config libssh-dev \
-libpcre2-dev check openssh-server openssh-client socat curl iproute2 \
+libpcre2-dev libssl-dev check openssh-server openssh-client socat curl iproute2 \
 python3 procps man-db zsh"
 
 install_deps() {

@@ -25,6 +25,7 @@
 #include "launcher/auth.h"
 #include "launcher/engine.h"
 #include "launcher/hop.h"
+#include "launcher/hostcert.h"
 #include "launcher/hostkey.h"
 #include "launcher/log.h"
 #include "launcher/path.h"
@@ -35,9 +36,13 @@
 
 #define HOP_DRAIN_ROUNDS 64
 #define HOP_SOCKBUF (4 * 1024 * 1024)
+/* The certificate fetch's limit without ConnectTimeout. */
+#define HOP_CF_TIMEOUT_MS 10000
 
 static void hop_on_fd(struct loop_watch *w, uint32_t ev);
 static void hop_probe_on_fd(struct loop_watch *w, uint32_t ev);
+static void hop_cf_on_fd(struct loop_watch *w, uint32_t ev);
+static void hop_cf_timeout(struct loop_timer *t);
 static int hop_session_start(struct hop *h);
 
 struct hop *
@@ -71,6 +76,9 @@ hop_new(
 	loop_watch_init(&h->w, hop_on_fd, h);
 	for (i = 0; i < HOP_PROBE_MAX; i++)
 		loop_watch_init(&h->probe_w[i], hop_probe_on_fd, h);
+	h->cf_fd = -1;
+	loop_watch_init(&h->cf_w, hop_cf_on_fd, h);
+	loop_timer_init(&h->cf_t, hop_cf_timeout, h);
 	return h;
 }
 
@@ -986,11 +994,217 @@ hop_alive_start(struct hop *h)
 
 /* --- driving --------------------------------------------------------------- */
 
+/* --- host certificate fetch (hostcert.h) --------------------------------- */
+
+/* Stop the fetch: fd, watcher, timer, channel and buffer. */
+static void
+hop_cf_stop(struct hop *h)
+{
+	struct pump *p = h->cf_carrier;
+
+	loop_watch_del(&h->eng->loop, &h->cf_w);
+	loop_timer_disarm(&h->eng->loop, &h->cf_t);
+	if (h->cf_fd >= 0)
+		close(h->cf_fd);
+	h->cf_fd = -1;
+	if (p != NULL) {
+		h->cf_carrier = NULL;
+		p->on_open = NULL;
+		p->on_close = NULL;
+		p->data = NULL;
+		pump_close(p);
+	}
+	free(h->cf_buf);
+	h->cf_buf = NULL;
+}
+
+/* The fetch is over (why: what failed, NULL when a blob came back); the
+ * next hop_drive() goes on with the host key check. */
+static void
+hop_cf_finish(struct hop *h, const char *why)
+{
+	if (h->cf_state != HOP_CF_RUNNING)
+		return;
+	if (why != NULL)
+		log_msg(
+		    LOG_DEBUG1, "%s: no host certificate: %s", h->name, why);
+	else
+		log_msg(LOG_DEBUG1, "%s: host certificate fetched", h->name);
+	hop_cf_stop(h);
+	h->cf_state = HOP_CF_DONE;
+	h->moved = 1;
+}
+
+static void
+hop_cf_on_fd(struct loop_watch *w, uint32_t revents)
+{
+	struct hop *h = w->data;
+	const char *why = NULL;
+	ssize_t n;
+	int rc;
+
+	(void)revents;
+	if (!h->cf_sent) {
+		/* The whole request at once; it is small. */
+		n = send(h->cf_fd, h->cf_buf + h->cf_off, h->cf_len - h->cf_off,
+		    MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			hop_cf_finish(
+			    h, n < 0 ? strerror(errno) : "cannot send");
+			return;
+		}
+		h->cf_off += (size_t)n;
+		if (h->cf_off < h->cf_len)
+			return;
+		h->cf_sent = 1;
+		h->cf_off = 0;
+		(void)loop_watch_set(&h->eng->loop, &h->cf_w, EPOLLIN);
+		return;
+	}
+	n = recv(
+	    h->cf_fd, h->cf_buf + h->cf_off, HOSTCERT_REPLY_MAX - h->cf_off, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		hop_cf_finish(h,
+		    n < 0 ? strerror(errno)
+		          : "the server closed the connection "
+		            "(it has no such certificate)");
+		return;
+	}
+	h->cf_off += (size_t)n;
+	rc = hostcert_reply(
+	    h->cf_buf, h->cf_off, &h->cf_blob, &h->cf_blob_len, &why);
+	if (rc == 1 && h->cf_off >= HOSTCERT_REPLY_MAX) {
+		rc = -1;
+		why = "the server's reply is too long";
+	}
+	if (rc != 1)
+		hop_cf_finish(h, rc == 0 ? NULL : why);
+}
+
+static void
+hop_cf_timeout(struct loop_timer *t)
+{
+	hop_cf_finish(t->data, "timed out");
+}
+
+static void
+hop_cf_opened(struct pump *p, int ok, int code, const char *text)
+{
+	struct hop *h = p->data;
+
+	(void)code;
+	(void)text;
+	if (h == NULL || ok)
+		return;
+	/* A failed open closes the pump by itself. */
+	p->on_close = NULL;
+	p->data = NULL;
+	h->cf_carrier = NULL;
+	hop_cf_finish(h, "the jump host could not open a channel");
+}
+
+static void
+hop_cf_closed(struct pump *p)
+{
+	struct hop *h = p->data;
+
+	if (h == NULL)
+		return;
+	h->cf_carrier = NULL;
+	hop_cf_finish(h, "the channel closed");
+}
+
+/*
+ * Start fetching the server's certificate of one of algs: over a TCP
+ * connection to the session's peer address (hop 0), or over a new
+ * direct-tcpip channel of the hop before, as the session itself. The
+ * request is queued at once (a socketpair holds it until the channel
+ * opens). 0 started, -1 not (the check goes on with the plain key).
+ */
+static int
+hop_cf_start(struct hop *h, const char *algs)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct hop *prev;
+	struct pump *p;
+	char desc[512];
+	int sv[2];
+
+	h->cf_buf = malloc(HOSTCERT_REPLY_MAX);
+	if (h->cf_buf == NULL)
+		return -1;
+	h->cf_len = hostcert_request(algs, h->cf_buf, HOSTCERT_REPLY_MAX);
+	h->cf_off = 0;
+	h->cf_sent = 0;
+	if (h->cf_len == 0)
+		goto fail;
+	if (h->index == 0) {
+		if (getpeername(h->lib_fd, (struct sockaddr *)&ss, &sl) != 0)
+			goto fail;
+		h->cf_fd = socket(ss.ss_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (h->cf_fd < 0)
+			goto fail;
+		if (connect(h->cf_fd, (struct sockaddr *)&ss, sl) != 0 &&
+		    errno != EINPROGRESS)
+			goto fail;
+	} else {
+		prev = h->eng->hops[h->index - 1];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+			goto fail;
+		h->cf_fd = sv[0];
+		(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		snprintf(desc, sizeof(desc),
+		    "hop %zu certificate fetch from %s", h->index + 1, h->peer);
+		p = pump_new(h->eng, prev, sv[1], NULL, desc);
+		if (p == NULL)
+			goto fail;
+		h->cf_carrier = p;
+		p->data = h;
+		p->on_open = hop_cf_opened;
+		p->on_close = hop_cf_closed;
+		p->quiet_close = 1;
+	}
+	if (loop_watch_add(&h->eng->loop, &h->cf_w, h->cf_fd, EPOLLOUT) != 0)
+		goto fail;
+	loop_timer_arm(&h->eng->loop, &h->cf_t,
+	    h->o->connection_timeout > 0
+	        ? (uint64_t)h->o->connection_timeout * 1000
+	        : HOP_CF_TIMEOUT_MS);
+	h->cf_state = HOP_CF_RUNNING;
+	log_msg(LOG_DEBUG1, "%s: fetching the host certificate (%s)", h->name,
+	    algs);
+	if (h->cf_carrier != NULL &&
+	    pump_open_tcp(h->cf_carrier, h->o->hostname,
+	        h->o->port > 0 ? h->o->port : 22, "127.0.0.1", 65535) != 0)
+		hop_cf_finish(h, "the jump host could not open a channel");
+	return 0;
+fail:
+	hop_cf_stop(h);
+	return -1;
+}
+
 static void
 hop_handshake_done(struct hop *h)
 {
 	int fl;
+	char *algs;
 
+	/* ssh would have negotiated a certificate: fetch it first. */
+	if (h->cf_state == HOP_CF_NONE) {
+		algs = hostkey_cert_algs(h);
+		fl = algs != NULL ? hop_cf_start(h, algs) : -1;
+		free(algs);
+		if (fl != 0)
+			h->cf_state = HOP_CF_DONE;
+	}
+	if (h->cf_state == HOP_CF_RUNNING)
+		return;
 	/* libssh made the fd blocking while connecting; a blocking send on a
 	 * full socketpair would deadlock this single thread. */
 	fl = fcntl(h->lib_fd, F_GETFL);
@@ -1002,7 +1216,10 @@ hop_handshake_done(struct hop *h)
 	log_msg(LOG_DEBUG1, "%s: SSH connection established (%s, %s)", h->name,
 	    ssh_get_cipher_in(h->s) != NULL ? ssh_get_cipher_in(h->s) : "?",
 	    ssh_get_kex_algo(h->s) != NULL ? ssh_get_kex_algo(h->s) : "?");
-	if (hostkey_verify(h) != 0) {
+	fl = hostkey_verify(h, h->cf_blob, h->cf_blob_len);
+	free(h->cf_blob);
+	h->cf_blob = NULL;
+	if (fl != 0) {
 		h->fatal = 1;
 		hop_fail(h, "Host key verification failed.");
 		return;
@@ -1038,7 +1255,11 @@ hop_drive(struct hop *h)
 		if (h->state == HOP_DEAD)
 			break;
 	}
-	if (h->state == HOP_HANDSHAKE) {
+	/* The key exchange is done while a certificate is fetched: never
+	 * call ssh_connect() again (it would start over). */
+	if (h->state == HOP_HANDSHAKE && h->cf_state == HOP_CF_DONE)
+		hop_handshake_done(h);
+	else if (h->state == HOP_HANDSHAKE && h->cf_state == HOP_CF_NONE) {
 		rc = ssh_connect(h->s);
 		if (rc == SSH_OK)
 			hop_handshake_done(h);
@@ -1085,6 +1306,10 @@ hop_teardown(struct hop *h)
 	int fd;
 
 	hop_probe_stop(h);
+	hop_cf_stop(h);
+	h->cf_state = HOP_CF_NONE;
+	free(h->cf_blob);
+	h->cf_blob = NULL;
 	loop_watch_del(&h->eng->loop, &h->w);
 	loop_timer_disarm(&h->eng->loop, &h->t_connect);
 	loop_timer_disarm(&h->eng->loop, &h->t_alive);

@@ -111,6 +111,21 @@ struct hop {
 	struct resolve *probe_resolving;
 	struct loop_watch probe_w[HOP_PROBE_MAX]; /* fd -1: unused */
 	void (*probe_up)(struct hop *h);
+
+	/* Host certificate fetch (hostcert.h) between the key exchange and
+	 * the host key check: a second connection to the same server (TCP
+	 * for hop 0, a direct-tcpip channel of the hop before otherwise)
+	 * that stops at the server's key exchange reply. */
+	enum { HOP_CF_NONE = 0, HOP_CF_RUNNING, HOP_CF_DONE } cf_state;
+	int cf_fd;
+	struct loop_watch cf_w;
+	struct loop_timer cf_t;
+	struct pump *cf_carrier;
+	unsigned char *cf_buf; /* the request, then the reply so far */
+	size_t cf_len, cf_off; /* request length, bytes sent or received */
+	int cf_sent;
+	unsigned char *cf_blob; /* the host key blob of the reply */
+	size_t cf_blob_len;
 };
 
 /* A hop for options o (not owned; must outlive the hop). NULL on OOM. */

@@ -23,11 +23,13 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
 
 #include "launcher/hop.h"
+#include "launcher/hostcert.h"
 #include "launcher/hostkey.h"
 #include "launcher/log.h"
 #include "launcher/path.h"
@@ -254,6 +256,7 @@ hostkey_each_line(const char *file, hostkey_line_fn fn, void *ctx)
 struct hk_scan {
 	const char *name;
 	ssh_key key;
+	ssh_key ca; /* set: look for the certificate's CA (ssh's want_cert) */
 	struct hk_found *f;
 };
 
@@ -264,19 +267,42 @@ hostkey_scan_line(void *ctx, const char *file, int lineno, char *p)
 	struct hk_scan *s = ctx;
 	struct hk_found *f = s->f;
 	struct ssh_knownhosts_entry *ent;
-	int revoked = 0, rc;
+	int revoked = 0, ca = 0, rc;
 
 	if (*p == '@') {
-		if (strncmp(p, "@revoked", 8) != 0 ||
-		    (p[8] != ' ' && p[8] != '\t'))
-			return; /* @cert-authority: unsupported */
-		revoked = 1;
-		p += 8;
+		if (strncmp(p, "@revoked", 8) == 0 &&
+		    (p[8] == ' ' || p[8] == '\t')) {
+			revoked = 1;
+			p += 8;
+		} else if (strncmp(p, "@cert-authority", 15) == 0 &&
+		    (p[15] == ' ' || p[15] == '\t')) {
+			ca = 1;
+			p += 15;
+		} else
+			return;
 		p += strspn(p, " \t");
 	}
+	/* A certificate is known through a CA line only; a plain key never
+	 * through one (hostfile.c's want_marker). */
+	if (ca != (s->ca != NULL) && !revoked)
+		return;
 	ent = NULL;
 	rc = ssh_known_hosts_parse_line(s->name, p, &ent);
 	if (rc != SSH_OK || ent == NULL) {
+		ssh_knownhosts_entry_free(ent);
+		return;
+	}
+	if (s->ca != NULL) {
+		/* Revoked: the certified key or its CA. */
+		if (revoked && f->revoked.file == NULL &&
+		    (ssh_key_cmp(s->key, ent->publickey, SSH_KEY_CMP_PUBLIC) ==
+		            0 ||
+		        ssh_key_cmp(
+		            s->ca, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0))
+			hostkey_entry_set(&f->revoked, file, lineno, NULL);
+		else if (ca && f->match.file == NULL &&
+		    ssh_key_cmp(s->ca, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0)
+			hostkey_entry_set(&f->match, file, lineno, NULL);
 		ssh_knownhosts_entry_free(ent);
 		return;
 	}
@@ -294,14 +320,15 @@ hostkey_scan_line(void *ctx, const char *file, int lineno, char *p)
 	ssh_knownhosts_entry_free(ent);
 }
 
-/* Look name up in every file, in order, and classify as ssh does. */
+/* Look name up in every file, in order, and classify as ssh does; with
+ * ca set, for a certificate of key signed by ca (no "changed" then). */
 static void
 hostkey_lookup(char *const *files, size_t nfiles, const char *name, ssh_key key,
-    struct hk_found *f)
+    ssh_key ca, struct hk_found *f)
 {
 	size_t i;
 
-	struct hk_scan scan = { name, key, f };
+	struct hk_scan scan = { name, key, ca, f };
 
 	memset(f, 0, sizeof(*f));
 	for (i = 0; i < nfiles; i++)
@@ -533,6 +560,8 @@ struct hk_ctx {
 	int have_peer; /* hop 0 over our own TCP socket */
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
+	struct hostcert *cert; /* the server's certificate for key, if any */
+	ssh_key ca; /* its CA's key */
 };
 
 /* ssh's read-only levels of check_host_key(). */
@@ -787,6 +816,107 @@ hostkey_other_names(const struct hk_ctx *c, const char *name)
 }
 
 /*
+ * ssh's revoked-key refusal; type is the presented key's ("ED25519-CERT"
+ * when a certificate's key or CA is revoked). ssh goes on (without
+ * forwarding) only with checking off; with nothing left to forward,
+ * sshfwd always stops.
+ */
+static void
+hostkey_revoked(const struct hk_ctx *c, const char *type, const char *name,
+    const struct hk_found *f)
+{
+	log_msg(LOG_ERROR,
+	    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+	    "@       WARNING: REVOKED HOST KEY DETECTED!               @\n"
+	    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+	    "The %s host key for %s is marked as revoked.\n"
+	    "This could mean that a stolen key is being used to\n"
+	    "impersonate this host.",
+	    type, name);
+	if (c->strict != STRICT_HOSTKEY_OFF)
+		log_msg(LOG_ERROR,
+		    "%s host key for %.200s was revoked and you have "
+		    "requested strict checking.",
+		    type, name);
+	if (strcmp(type, c->type) != 0)
+		log_hint("%s:%d marks the server's %s key %s or the CA of its "
+		         "certificate @revoked; do not connect until its "
+		         "administrator replaces it",
+		    f->revoked.file, f->revoked.line, c->type,
+		    c->fp != NULL ? c->fp : "?");
+	else
+		log_hint("%s:%d marks the server's %s key %s @revoked; do not "
+		         "connect until its administrator replaces it",
+		    f->revoked.file, f->revoked.line, c->type,
+		    c->fp != NULL ? c->fp : "?");
+}
+
+static int hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber);
+
+/*
+ * The certificate half of ssh's check_host_key(): the CA must be on an
+ * @cert-authority line for name (or, off port 22, for the port-less name)
+ * and the certificate valid for the host. 0 accepted, 1 to retry with the
+ * plain key (ssh's "No matching CA found"), -1 revoked (logged).
+ */
+static int
+hostkey_check_cert(struct hk_ctx *c, const char *name, int port, int clobber)
+{
+	const struct options *o = c->h->o;
+	const char *type = hostcert_type_name(c->cert), *reason = NULL;
+	char principal[1024];
+	struct hk_found f;
+	size_t i;
+	int r = 1;
+	time_t now = time(NULL);
+
+	hostkey_lookup(c->files, c->nfiles, name, c->key, c->ca, &f);
+	switch (f.state) {
+	case HK_OK:
+		log_msg(LOG_DEBUG1,
+		    "Host '%s' is known and matches the %s host certificate.",
+		    name, type);
+		log_msg(LOG_DEBUG1, "Found CA key in %s:%d", f.match.file,
+		    f.match.line);
+		/* The principal is the host as typed (lower-cased), or the
+		 * alias, never the [host]:port form. */
+		snprintf(principal, sizeof(principal), "%s",
+		    o->host_key_alias != NULL ? o->host_key_alias
+		                              : o->hostname);
+		if (o->host_key_alias == NULL)
+			for (i = 0; principal[i] != '\0'; i++)
+				principal[i] =
+				    (char)tolower((unsigned char)principal[i]);
+		if (hostcert_check(c->cert, principal, o->ca_sign_algorithms,
+		        now < 0 ? 0 : (uint64_t)now, &reason) != 0) {
+			log_msg(LOG_ERROR, "%s", reason);
+			break;
+		}
+		r = 0;
+		break;
+	case HK_NEW:
+		if (o->host_key_alias == NULL && port != 0 && port != 22 &&
+		    !clobber) {
+			log_msg(LOG_DEBUG1, "checking without port identifier");
+			if (hostkey_check(c, 0, HK_ROQUIET, 1) == 0) {
+				log_msg(LOG_DEBUG1,
+				    "found matching key w/out port");
+				r = 0;
+			}
+		}
+		break;
+	case HK_REVOKED:
+		hostkey_revoked(c, type, name, &f);
+		r = -1;
+		break;
+	case HK_CHANGED:
+		break; /* never for a certificate */
+	}
+	hostkey_found_clear(&f);
+	return r;
+}
+
+/*
  * ssh's check_host_key() for the name at port (0: without a port) with
  * readonly one of HK_RD*; clobber marks the port-less retry. 0 accepted,
  * -1 refused (logged unless HK_ROQUIET asked for silence).
@@ -797,8 +927,9 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 	const struct options *o = c->h->o;
 	char name[1024], ip[NI_MAXHOST + 16], *msg, *others;
 	struct hk_found f, fi;
-	int r = -1, can_ask, local = 0, differ = 0;
+	int r = -1, rc, can_ask, local = 0, differ = 0;
 	const char *fp = c->fp != NULL ? c->fp : "?";
+	struct hostcert *cert;
 
 	memset(&f, 0, sizeof(f));
 	memset(&fi, 0, sizeof(fi));
@@ -826,11 +957,22 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 	if (c->check_ip &&
 	    (local || !c->have_peer || strcmp(o->hostname, ip) == 0))
 		c->check_ip = 0;
-	hostkey_lookup(c->files, c->nfiles, name, c->key, &f);
+	if (c->cert != NULL) {
+		rc = hostkey_check_cert(c, name, port, clobber);
+		if (rc <= 0) {
+			r = rc;
+			goto out;
+		}
+		log_msg(
+		    LOG_DEBUG1, "No matching CA found. Retry with plain key");
+	}
+	hostkey_lookup(c->files, c->nfiles, name, c->key, NULL, &f);
 	if (!readonly && c->kh == NULL)
 		readonly = HK_RDONLY;
-	if (c->check_ip) {
-		hostkey_lookup(c->files, c->nfiles, ip, c->key, &fi);
+	/* With a certificate ssh loads no address keys for the whole check,
+	 * the plain-key retry included. */
+	if (c->check_ip && c->cert == NULL) {
+		hostkey_lookup(c->files, c->nfiles, ip, c->key, NULL, &fi);
 		if (f.state == HK_CHANGED &&
 		    (fi.state != HK_CHANGED ||
 		        ssh_key_cmp(fi.other.key, f.other.key,
@@ -850,27 +992,7 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 			hostkey_add_ip(c, readonly, ip);
 		break;
 	case HK_REVOKED:
-		/* ssh goes on (without forwarding) only with checking off;
-		 * with nothing left to forward, sshfwd always stops. */
-		log_msg(LOG_ERROR,
-		    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
-		    "@\n"
-		    "@       WARNING: REVOKED HOST KEY DETECTED!               "
-		    "@\n"
-		    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
-		    "@\n"
-		    "The %s host key for %s is marked as revoked.\n"
-		    "This could mean that a stolen key is being used to\n"
-		    "impersonate this host.",
-		    c->type, name);
-		if (c->strict != STRICT_HOSTKEY_OFF)
-			log_msg(LOG_ERROR,
-			    "%s host key for %.200s was revoked and you have "
-			    "requested strict checking.",
-			    c->type, name);
-		log_hint("%s:%d marks the server's %s key %s @revoked; do not "
-		         "connect until its administrator replaces it",
-		    f.revoked.file, f.revoked.line, c->type, fp);
+		hostkey_revoked(c, c->type, name, &f);
 		goto out;
 	case HK_CHANGED:
 		if (readonly == HK_ROQUIET)
@@ -915,9 +1037,14 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 	case HK_NEW:
 		if (o->host_key_alias == NULL && port != 0 && port != 22 &&
 		    !clobber) {
-			/* ssh's retry: a key recorded without the port. */
+			/* ssh's retry: a key recorded without the port, with
+			 * the plain key once a certificate was dropped. */
+			cert = c->cert;
+			c->cert = NULL;
 			log_msg(LOG_DEBUG1, "checking without port identifier");
-			if (hostkey_check(c, 0, HK_ROQUIET, 1) == 0) {
+			rc = hostkey_check(c, 0, HK_ROQUIET, 1);
+			c->cert = cert;
+			if (rc == 0) {
 				log_msg(LOG_DEBUG1,
 				    "found matching key w/out port");
 				break;
@@ -982,8 +1109,151 @@ out:
 	return r;
 }
 
+struct hk_cascan {
+	const char *name;
+	int found;
+};
+
+/* An @cert-authority line whose patterns match s->name. */
+static void
+hostkey_ca_line(void *ctx, const char *file, int lineno, char *p)
+{
+	struct hk_cascan *s = ctx;
+	struct ssh_knownhosts_entry *ent = NULL;
+
+	(void)file;
+	(void)lineno;
+	if (s->found || strncmp(p, "@cert-authority", 15) != 0 ||
+	    (p[15] != ' ' && p[15] != '\t'))
+		return;
+	p += 15;
+	p += strspn(p, " \t");
+	if (ssh_known_hosts_parse_line(s->name, p, &ent) == SSH_OK &&
+	    ent != NULL)
+		s->found = 1;
+	ssh_knownhosts_entry_free(ent);
+}
+
+/* Does some file name a CA for this host (as "[host]:port" or, off port
+ * 22, as plain "host", which ssh's port-less retry looks up)? */
+static int
+hostkey_ca_known(const struct options *o, char *const *files, size_t nfiles)
+{
+	struct hk_cascan s = { NULL, 0 };
+	char name[1024];
+	int port = o->port > 0 ? o->port : 22, pass;
+	size_t i;
+
+	for (pass = 0; pass < 2 && !s.found; pass++) {
+		if (pass == 1 && (o->host_key_alias != NULL || port == 22))
+			break;
+		if (hostkey_name_port(
+		        o, pass == 0 ? port : 0, name, sizeof(name)) != 0)
+			break;
+		s.name = name;
+		for (i = 0; i < nfiles && !s.found; i++)
+			hostkey_each_line(files[i], hostkey_ca_line, &s);
+	}
+	return s.found;
+}
+
+char *
+hostkey_cert_algs(struct hop *h)
+{
+	ssh_key key = NULL;
+	char **files, *algs = NULL;
+	size_t n = 0;
+
+	/* A ProxyCommand is never run a second time for this. */
+	if (h->index == 0 && !hop_direct_tcp(h))
+		return NULL;
+	if (ssh_get_server_publickey(h->s, &key) != SSH_OK)
+		return NULL;
+	files = hostkey_files(h, &n);
+	if (files != NULL && hostkey_ca_known(h->o, files, n)) {
+		algs =
+		    hostcert_algs_for(ssh_key_type_to_char(ssh_key_type(key)),
+		        h->o->host_key_algorithms);
+		if (algs != NULL && algs[0] == '\0') {
+			log_msg(LOG_DEBUG1,
+			    "%s: a CA is known, but HostKeyAlgorithms allows "
+			    "no certificate for its %s key",
+			    h->name, ssh_key_type_to_char(ssh_key_type(key)));
+			free(algs);
+			algs = NULL;
+		}
+	}
+	if (files != NULL)
+		hostkey_files_free(files, n);
+	ssh_key_free(key);
+	return algs;
+}
+
+/*
+ * Take the certificate the hop fetched (blob) when it certifies the key
+ * this session received: the session proved the server holds that key.
+ * 0, or -1 when the certificate is refused outright (ssh fails the key
+ * exchange then; logged).
+ */
+static int
+hostkey_cert_use(struct hk_ctx *c, const unsigned char *blob, size_t len)
+{
+	const struct options *o = c->h->o;
+	char *kb = NULL, *sb = NULL;
+	struct hostcert *cert = NULL;
+	const char *why = NULL;
+	int rc, r = 0;
+	size_t i;
+
+	rc = hostcert_parse(blob, len, &cert, &why);
+	if (rc != 0) {
+		log_msg(LOG_ERROR,
+		    "ssh_dispatch_run_fatal: Connection to %s port %d: %s",
+		    o->hostname, o->port > 0 ? o->port : 22,
+		    rc == -2 ? "memory allocation failed" : why);
+		log_hint("the server's host certificate is broken; ask its "
+		         "administrator to sign the host key again");
+		r = -1;
+		goto out;
+	}
+	/* libssh 0.10 exports and imports key blobs only as base64. */
+	kb = base64_encode(cert->key, cert->keylen);
+	if (kb == NULL || ssh_pki_export_pubkey_base64(c->key, &sb) != SSH_OK ||
+	    strcmp(kb, sb) != 0) {
+		log_msg(LOG_DEBUG1,
+		    "host certificate: certifies another key than the "
+		    "session's");
+		goto out;
+	}
+	free(kb);
+	kb = base64_encode(cert->ca, cert->calen);
+	if (kb == NULL ||
+	    ssh_pki_import_pubkey_base64(
+	        kb, ssh_key_type_from_name(cert->ca_type), &c->ca) != SSH_OK) {
+		log_msg(LOG_DEBUG1,
+		    "host certificate: libssh cannot read the CA key");
+		goto out;
+	}
+	log_msg(LOG_DEBUG1,
+	    "Server host certificate: %s %s, serial %llu ID \"%s\" CA %s "
+	    "signed with %s",
+	    cert->name, c->fp != NULL ? c->fp : "?",
+	    (unsigned long long)cert->serial, cert->key_id,
+	    ssh_key_type_to_char(ssh_key_type(c->ca)), cert->sig_alg);
+	for (i = 0; i < cert->nprincipals; i++)
+		log_msg(LOG_DEBUG2, "Server host certificate hostname: %s",
+		    cert->principals[i]);
+	c->cert = cert;
+	cert = NULL;
+out:
+	free(kb);
+	ssh_string_free_char(sb);
+	hostcert_free(cert);
+	return r;
+}
+
 int
-hostkey_verify(struct hop *h)
+hostkey_verify(struct hop *h, const unsigned char *cert, size_t certlen)
 {
 	unsigned char *hash = NULL;
 	size_t hlen = 0, nu;
@@ -1015,8 +1285,12 @@ hostkey_verify(struct hop *h)
 	hostkey_peer(&c);
 	log_msg(LOG_DEBUG1, "Server host key: %s %s", c.type,
 	    fp != NULL ? fp : "?");
+	if (cert != NULL && hostkey_cert_use(&c, cert, certlen) != 0)
+		goto out;
 	r = hostkey_check(&c, h->o->port > 0 ? h->o->port : 22, HK_RDRW, 0);
 out:
+	hostcert_free(c.cert);
+	ssh_key_free(c.ca);
 	if (c.files != NULL)
 		hostkey_files_free(c.files, c.nfiles);
 	ssh_string_free_char(fp);

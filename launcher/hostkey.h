@@ -10,7 +10,9 @@
  * checks hop 0's numeric peer address as ssh 9.2 does: recorded next to a
  * known key, warned about or refused when it is known with another key;
  * skipped for loopback peers, for hops behind ProxyCommand/ProxyJump, and
- * when HostName is that address.
+ * when HostName is that address. `@cert-authority` lines: the server's
+ * host certificate (fetched by the hop, checked by hostcert.c) as ssh 9.2
+ * checks it, falling back to the plain key.
  */
 #ifndef SSHFWD_HOSTKEY_H
 #define SSHFWD_HOSTKEY_H
@@ -37,7 +39,21 @@ int hostkey_ip_string(const struct sockaddr *sa, socklen_t salen, int port,
  * it orders host key algorithms by what is known. 0 or -1. */
 int hostkey_prepare(struct hop *h);
 
-/* After the key exchange: 0 to proceed, -1 refused (logged with a hint). */
-int hostkey_verify(struct hop *h);
+/*
+ * After the key exchange: the certificate algorithms (comma list) to ask
+ * the server for when known_hosts names a CA for this hop (ssh would
+ * negotiate a certificate then; libssh cannot, see hostcert.h), allowed by
+ * HostKeyAlgorithms and of the type of the key the session got. NULL when
+ * no certificate is wanted. malloc'd.
+ */
+char *hostkey_cert_algs(struct hop *h);
+
+/*
+ * After the key exchange and the certificate fetch (cert: the host key blob
+ * the server sent for the certificate algorithms, NULL if none): 0 to
+ * proceed, -1 refused (logged with a hint). A certificate counts only when
+ * it certifies the key of this session.
+ */
+int hostkey_verify(struct hop *h, const unsigned char *cert, size_t certlen);
 
 #endif

@@ -38,6 +38,8 @@
 #   nk_bg OUT ARGS...             run netkit.py in the background (NK_PID)
 #   fail MSG / pass MSG / note MSG
 #
+# Hook: a function topo_sshd_hook H DIR, when defined, prints lines for
+# host H's sshd_config (called once H's host key exists in DIR).
 # Variables read: CLIENT (sshfwd, default, or ssh), SSHFWD (the binary),
 # TOPO_EXTRA_CONFIG (lines appended to `Host *`), TOPO_KEEP=1 (keep temp dir),
 # TOPO_SSHD_LOGLEVEL (default VERBOSE).
@@ -334,6 +336,12 @@ topo_up() {
 		eval "addr=\$TOPO_ADDR_$h"
 		echo "$addr $(cut -d' ' -f1,2 "$TOPO_DIR/$h/ssh_host_ed25519_key.pub")" >>"$TOPO_KNOWN_HOSTS"
 		topo_sshd_config "$h"
+		# Opt-in hook: a test that defines topo_sshd_hook H DIR gets
+		# its output appended to H's sshd_config (e.g. HostCertificate
+		# for a host key it signs; DIR holds the key).
+		if declare -F topo_sshd_hook >/dev/null; then
+			topo_sshd_hook "$h" "$TOPO_DIR/$h" >>"$TOPO_DIR/$h/sshd_config"
+		fi
 		/usr/sbin/sshd -t -f "$TOPO_DIR/$h/sshd_config" || fail "sshd -t rejects $TOPO_DIR/$h/sshd_config"
 		ip netns exec "${TOPO_ID}$h" /usr/sbin/sshd -f "$TOPO_DIR/$h/sshd_config" -D -e \
 			</dev/null >"$TOPO_DIR/$h/sshd.log" 2>&1 &
