@@ -14,15 +14,80 @@
 #include "parser/args.h"
 #include "parser/config.h"
 #include "parser/diag.h"
+#include "parser/forward.h"
 #include "parser/plan.h"
 #include "launcher/control.h"
 #include "launcher/launch.h"
 #include "main.h"
 
 /*
+ * -O forward / cancel, as ssh's mux client: every forward of the resolved
+ * options is sent (the command line's -L/-D/-R and the config file's
+ * LocalForward/DynamicForward/RemoteForward, local and dynamic ones
+ * first, then remote ones; none under ClearAllForwardings), each even
+ * after a refusal; only a master that cannot be asked stops. With nothing
+ * to send, ssh still greets the master and exits 0 (255 when there is
+ * none), for forward and cancel alike.
+ */
+static int
+main_control_forwards(
+    const char *path, const char *verb, const struct options *o)
+{
+	size_t i, nl = o->num_local_forwards;
+	size_t n = nl + o->num_remote_forwards;
+	char **specs = NULL, arg[CONTROL_ARG_MAX];
+	int rc, ret = 255, refused = 0;
+
+	if (n == 0)
+		return control_client_reach(path);
+	if ((specs = calloc(n, sizeof(*specs))) == NULL) {
+		fprintf(stderr, "sshfwd: out of memory\n");
+		return 255;
+	}
+	/* Every spec is written before the first is sent: one that cannot
+	 * be sent fails the command before the master changes. */
+	for (i = 0; i < n; i++) {
+		const struct fwd *f = i < nl ? &o->local_forwards[i]
+		                             : &o->remote_forwards[i - nl];
+
+		rc = forward_spec(f, &specs[i]);
+		if (rc == -2) {
+			fprintf(stderr, "sshfwd: out of memory\n");
+			goto out;
+		}
+		if (rc != 0 || strlen(specs[i]) + 3 > sizeof(arg)) {
+			fprintf(stderr,
+			    "sshfwd: cannot send forward %zu of -O %s to the "
+			    "master: a host or path holds \"${\", a control "
+			    "character, or is too long\n",
+			    i + 1, verb);
+			goto out;
+		}
+	}
+	ret = 0;
+	for (i = 0; i < n && ret != 255; i++) {
+		enum fwd_kind k =
+		    i < nl ? o->local_forwards[i].kind : FWD_REMOTE;
+
+		snprintf(arg, sizeof(arg), "%c %s",
+		    k == FWD_DYNAMIC ? 'D' : (k == FWD_LOCAL ? 'L' : 'R'),
+		    specs[i]);
+		ret = control_client(path, verb, arg);
+		if (ret == CONTROL_REFUSED)
+			refused = 1;
+	}
+	if (ret != 255)
+		ret = control_client_done(verb, refused);
+out:
+	for (i = 0; i < n; i++)
+		free(specs[i]);
+	free(specs);
+	return ret;
+}
+
+/*
  * -O: resolve the config for the destination (ControlPath, -S), then send
- * the verb to the running sshfwd (doc/control.md). forward / cancel send
- * each -L / -R / -D of the command line as one request.
+ * the verb to the running sshfwd (doc/control.md).
  */
 static int
 main_control(const struct args *a)
@@ -32,73 +97,33 @@ main_control(const struct args *a)
 	struct options o;
 	struct diag_list dl;
 	const char *verb = a->control_command;
-	char *path = NULL;
-	size_t i;
-	int r, ret = 255, sent = 0, refused = 0, cleared = 0;
+	int r, ret = 255;
 
 	if (main_env(&env) != 0)
 		return MAIN_EXIT_USAGE;
 	main_request(a, &req);
 	diag_list_init(&dl);
 	r = config_resolve(&req, &env, &o, &dl);
-	if (r == 0 && o.control_path != NULL &&
-	    strcmp(o.control_path, "none") != 0)
-		path = strdup(o.control_path);
-	cleared = r == 0 && o.clear_forwardings == 1;
-	options_free(&o);
 	diag_list_free(&dl);
 	config_env_free(&env);
 	if (r != 0) {
+		options_free(&o);
 		fprintf(stderr, "sshfwd: cannot resolve the configuration\n");
 		return 255;
 	}
-	if (path == NULL) {
+	if (o.control_path == NULL || strcmp(o.control_path, "none") == 0)
 		fprintf(
 		    stderr, "No ControlPath specified for \"-O\" command\n");
-		return 255;
-	}
-	if (strcmp(verb, "check") == 0 || strcmp(verb, "exit") == 0)
-		ret = control_client(path, verb, NULL);
+	else if (strcmp(verb, "check") == 0 || strcmp(verb, "exit") == 0)
+		ret = control_client(o.control_path, verb, NULL);
 	else if (strcmp(verb, "status") == 0)
 		ret = control_client(
-		    path, a->json ? "status-json" : "status", NULL);
-	else if ((strcmp(verb, "forward") == 0 ||
-	             strcmp(verb, "cancel") == 0) &&
-	    cleared)
-		/* As ssh: ClearAllForwardings (-o or config) empties the
-		 * client's own list too, so nothing is sent and that is not
-		 * an error; ssh still connects to the master first. */
-		ret = control_client_reach(path);
-	else if (strcmp(verb, "forward") == 0 || strcmp(verb, "cancel") == 0) {
-		ret = 0;
-		/* Every forward is sent even after a refusal, as ssh's mux
-		 * client does; only a master that cannot be asked stops. */
-		for (i = 0; i < a->num_events && ret != 255; i++) {
-			char arg[2048];
-			int f = a->events[i].flag;
-
-			if (f != 'L' && f != 'R' && f != 'D')
-				continue;
-			snprintf(arg, sizeof(arg), "%c %s", f,
-			    a->events[i].value != NULL ? a->events[i].value
-			                               : "");
-			ret = control_client(path, verb, arg);
-			if (ret == CONTROL_REFUSED)
-				refused = 1;
-			sent++;
-		}
-		if (ret != 255)
-			ret = control_client_done(verb, refused);
-		if (sent == 0) {
-			fprintf(stderr, "No forward specified for \"-O %s\"\n",
-			    verb);
-			ret = 255;
-		}
-	} else {
+		    o.control_path, a->json ? "status-json" : "status", NULL);
+	else if (strcmp(verb, "forward") == 0 || strcmp(verb, "cancel") == 0)
+		ret = main_control_forwards(o.control_path, verb, &o);
+	else
 		fprintf(stderr, "Unsupported -O command \"%s\"\n", verb);
-		ret = 255;
-	}
-	free(path);
+	options_free(&o);
 	return ret;
 }
 

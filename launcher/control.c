@@ -27,8 +27,6 @@
 #include "parser/forward.h"
 #include "parser/options.h"
 
-#define CONTROL_LINE_MAX 4096
-
 static const char *
 control_hop_state(const struct hop *h)
 {
@@ -738,7 +736,7 @@ control_client_reach(const char *path)
 int
 control_client(const char *path, const char *verb, const char *args)
 {
-	char buf[4096], *body;
+	char buf[CONTROL_LINE_MAX], *body;
 	char *reply = NULL;
 	size_t len = 0;
 	ssize_t n;

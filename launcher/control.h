@@ -17,6 +17,11 @@
 
 struct engine;
 
+/* One request line, newline included; CONTROL_ARG_MAX bounds its
+ * arguments (room for the verb, a space and the newline). */
+#define CONTROL_LINE_MAX 4096
+#define CONTROL_ARG_MAX (CONTROL_LINE_MAX - 16)
+
 /* Listen on e->dest->control_path if set (not "none"). 0, or -1 when the
  * path is unusable (logged; the run continues without it). */
 int control_start(struct engine *e);

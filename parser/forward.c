@@ -17,6 +17,7 @@
 
 #include "parser/expand.h"
 #include "parser/forward.h"
+#include "parser/strbuf.h"
 
 struct forward_field {
 	char *arg;
@@ -150,6 +151,62 @@ forward_equals(const struct fwd *a, const struct fwd *b)
 	    forward_streq(a->connect_host, b->connect_host) &&
 	    a->connect_port == b->connect_port &&
 	    forward_streq(a->connect_path, b->connect_path);
+}
+
+/* One field of a spec; 0, or -1 when it holds "${" or a control
+ * character (the control protocol is one line per request). */
+static int
+forward_spec_field(struct strbuf *b, const char *s)
+{
+	if (strstr(s, "${") != NULL)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (iscntrl((unsigned char)*s))
+			return -1;
+		if (strchr(":\\[]", *s) != NULL || isspace((unsigned char)*s))
+			strbuf_addn(b, "\\", 1);
+		strbuf_addn(b, s, 1);
+	}
+	return 0;
+}
+
+int
+forward_spec(const struct fwd *f, char **out)
+{
+	struct strbuf b = STRBUF_INIT;
+	int r = -1;
+
+	*out = NULL;
+	if (f->listen_path != NULL) {
+		if (forward_spec_field(&b, f->listen_path) != 0)
+			goto out;
+	} else {
+		if (f->listen_host != NULL) {
+			if (forward_spec_field(&b, f->listen_host) != 0)
+				goto out;
+			strbuf_add(&b, ":");
+		}
+		strbuf_addf(&b, "%d", f->listen_port);
+	}
+	if (f->kind != FWD_DYNAMIC && f->kind != FWD_REMOTE_DYNAMIC) {
+		strbuf_add(&b, ":");
+		if (f->connect_path != NULL) {
+			if (forward_spec_field(&b, f->connect_path) != 0)
+				goto out;
+		} else {
+			if (f->connect_host == NULL ||
+			    forward_spec_field(&b, f->connect_host) != 0)
+				goto out;
+			strbuf_addf(&b, ":%d", f->connect_port);
+		}
+	}
+	if ((*out = strbuf_finish(&b)) == NULL)
+		r = -2;
+	else
+		r = 0;
+out:
+	strbuf_free(&b);
+	return r;
 }
 
 int

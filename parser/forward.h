@@ -33,6 +33,17 @@ int forward_parse(const char *spec, enum fwd_kind kind, struct fwd *out);
 int forward_parse_err(const char *spec, enum fwd_kind kind, struct fwd *out,
     char *errbuf, size_t errlen);
 
+/*
+ * The -L / -R / -D argument that forward_parse reads back as f (without
+ * the kind's letter): -O forward and cancel send the master each forward
+ * of the client's resolved options, the config file's as well as the
+ * command line's, as ssh's mux client does. ':', '\\', '[', ']' and
+ * blanks are backslash-escaped. Returns 0 and a malloc'd *out; -1 when a
+ * field holds "${" (forward_parse would expand it a second time) or a
+ * control character; -2 on out of memory.
+ */
+int forward_spec(const struct fwd *f, char **out);
+
 /* ssh's forward_equals. */
 int forward_equals(const struct fwd *a, const struct fwd *b);
 

@@ -7,7 +7,8 @@
 # and cancel -R (the listener on h3 goes away), their errors, SIGUSR1 logs
 # the status, the audit line per connection, 10,000 (E2E_SEQ) sequential
 # connections without fd or RSS growth (/proc), -O exit (status 0,
-# socket removed). Cancel of a forward that does not run, refused forwards,
+# socket removed). -O forward/cancel without -L/-R/-D and with a config's
+# LocalForward give what an OpenSSH 9.2 master's mux client gives. Cancel of a forward that does not run, refused forwards,
 # and ClearAllForwardings (master and client) as ssh's mux does. A second sshfwd on the same live socket keeps running
 # without a control socket.
 # shellcheck source=lib/topology.sh
@@ -80,6 +81,48 @@ out=$(ctl -O forward -L "127.0.0.1:$busy_port:127.0.0.1:1" h3 2>&1) &&
 	fail "-O forward -L on a port another program holds succeeded"
 echo "port in use: $out"
 echo "$out" | grep -q "port in use (another program" || fail "-L on a port in use said: $out"
+
+note "-O forward/cancel without -L/-R/-D, and the config's forwards: as an OpenSSH master"
+# ssh's mux client sends every forward of its resolved options: the command
+# line's and the config file's (LocalForward ...), none at all is no error.
+# The same commands go to an ssh -M master and to this sshfwd; status,
+# stdout and stderr must be the same.
+S3="$D/ssh_master.sock"
+setsid ssh -F "$TOPO_CFG" -M -S "$S3" -N h3 </dev/null >"$D/ssh_master.log" 2>&1 &
+echo $! >>"$D/pgids"
+topo_wait_unix "$S3" 15 || fail "the ssh master made no socket: $(cat "$D/ssh_master.log")"
+lpc=$(topo_freeport)
+topo_write_config "$D/config_lf" "$TOPO_KNOWN_HOSTS" "Host h3
+	LocalForward $lpc 127.0.0.1:$echo3"
+# mux KIND SOCKET CONFIG VERB: one -O command; prints "status|stdout|stderr".
+mux() {
+	local out err st bin=$SSHFWD
+	[ "$1" = ssh ] && bin=ssh
+	out=$(timeout 10 "$bin" -F "$3" -S "$2" -O "$4" h3 2>"$D/mux.err")
+	st=$?
+	err=$(cat -A "$D/mux.err")
+	printf '%s|%s|%s' "$st" "$out" "$err"
+}
+declare -A res
+for k in ssh sshfwd; do
+	sock=$S
+	[ $k = ssh ] && sock=$S3
+	r1=$(mux $k "$sock" "$TOPO_CFG" forward)
+	r2=$(mux $k "$sock" "$TOPO_CFG" cancel)
+	r3=$(mux $k "$sock" "$D/config_lf" forward)
+	topo_wait_tcp root "$lpc" 5 || fail "$k: -O forward did not send the config's LocalForward $lpc"
+	nk echo "127.0.0.1:$lpc" --size 64K >/dev/null || fail "$k: echo through the config's LocalForward"
+	r4=$(mux $k "$sock" "$D/config_lf" cancel)
+	topo_wait_gone root "$lpc" 5 || fail "$k: -O cancel left the config's LocalForward $lpc"
+	r5=$(mux $k "$sock" "$D/config_lf" cancel)
+	res[$k]="$r1 / $r2 / $r3 / $r4 / $r5"
+done
+echo "ssh:    ${res[ssh]}"
+echo "sshfwd: ${res[sshfwd]}"
+[ "${res[sshfwd]}" = "${res[ssh]}" ] || fail "-O forward/cancel differ from ssh's mux client"
+[ "${res[ssh]%% / *}" = "0||" ] || fail "ssh -O forward with no forwards: ${res[ssh]}"
+ssh -S "$S3" -O exit h3 2>/dev/null || fail "-O exit of the ssh master"
+echo "ok: -O forward/cancel without forwards (status 0, silent) and with the config's, as ssh"
 
 note "-O forward -R at runtime: fixed port, port 0 (under traffic), remote dynamic"
 echor=$(topo_server echor root echo 127.0.0.1:0)

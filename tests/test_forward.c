@@ -78,6 +78,74 @@ START_TEST(test_forward_parse_env_unset_reports_message)
 }
 END_TEST
 
+START_TEST(test_forward_spec_reads_back_the_same_forward)
+{
+	/* What -O forward sends the master: each spec, once parsed, written
+	 * with forward_spec and parsed again (as control.c does: -R is a
+	 * remote forward, else a remote dynamic one) is the same forward. */
+	static const struct {
+		const char *spec;
+		enum fwd_kind kind;
+	} c[] = {
+		{ "8080:localhost:80", FWD_LOCAL },
+		{ "127.0.0.1:8080:localhost:80", FWD_LOCAL },
+		{ ":8080:localhost:80", FWD_LOCAL },
+		{ "*:8080:localhost:80", FWD_LOCAL },
+		{ "[::1]:8080:[2001:db8::1]:80", FWD_LOCAL },
+		{ "8080:h\\:x\\\\y\\ z:80", FWD_LOCAL },
+		{ "/tmp/l.sock:/tmp/r.sock", FWD_LOCAL },
+		{ "/tmp/a\\:b.sock:h:22", FWD_LOCAL },
+		{ "8080:/run/x.sock", FWD_LOCAL },
+		{ "[::1]:8080:/run/[x].sock", FWD_LOCAL },
+		{ "1080", FWD_DYNAMIC },
+		{ "[::]:1080", FWD_DYNAMIC },
+		{ "0:localhost:80", FWD_REMOTE },
+		{ "*:7000:10.0.0.1:22", FWD_REMOTE },
+		{ "/tmp/r.sock:localhost:80", FWD_REMOTE },
+		{ "7102", FWD_REMOTE_DYNAMIC },
+		{ "127.0.0.1:7102", FWD_REMOTE_DYNAMIC },
+	};
+	struct fwd f, g;
+	char *spec;
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		ck_assert_msg(forward_parse(c[i].spec, c[i].kind, &f) > 0,
+		    "parse %s", c[i].spec);
+		ck_assert_int_eq(forward_spec(&f, &spec), 0);
+		n = forward_parse(spec,
+		    c[i].kind == FWD_REMOTE_DYNAMIC ? FWD_REMOTE : c[i].kind,
+		    &g);
+		if (n <= 0 && c[i].kind == FWD_REMOTE_DYNAMIC)
+			n = forward_parse(spec, FWD_REMOTE_DYNAMIC, &g);
+		ck_assert_msg(
+		    n > 0, "%s: '%s' does not parse", c[i].spec, spec);
+		ck_assert_msg(forward_equals(&f, &g) && f.kind == g.kind,
+		    "%s: '%s' reads back as another forward", c[i].spec, spec);
+		free(spec);
+		forward_free(&f);
+		forward_free(&g);
+	}
+	/* Plain forms stay as typed. */
+	ck_assert_int_gt(forward_parse("8080:localhost:80", FWD_LOCAL, &f), 0);
+	ck_assert_int_eq(forward_spec(&f, &spec), 0);
+	ck_assert_str_eq(spec, "8080:localhost:80");
+	free(spec);
+	forward_free(&f);
+	/* A value forward_parse would expand again cannot be sent. */
+	ck_assert_int_gt(forward_parse("8080:localhost:80", FWD_LOCAL, &f), 0);
+	free(f.connect_host);
+	f.connect_host = strdup("a${HOME}b");
+	ck_assert_int_eq(forward_spec(&f, &spec), -1);
+	ck_assert_ptr_null(spec);
+	free(f.connect_host);
+	f.connect_host = strdup("a\nb");
+	ck_assert_int_eq(forward_spec(&f, &spec), -1);
+	forward_free(&f);
+}
+END_TEST
+
 START_TEST(test_jump_parse_last_hop_and_extra)
 {
 	struct jump_spec j;
@@ -131,6 +199,7 @@ forward_suite(void)
 	tcase_add_test(tc, test_forward_parse_rejects_bad_specs);
 	tcase_add_test(tc, test_forward_parse_remote_port_zero_and_dynamic);
 	tcase_add_test(tc, test_forward_parse_env_unset_reports_message);
+	tcase_add_test(tc, test_forward_spec_reads_back_the_same_forward);
 	tcase_add_test(tc, test_jump_parse_last_hop_and_extra);
 	tcase_add_test(tc, test_jump_split_hops_in_order);
 	suite_add_tcase(s, tc);
