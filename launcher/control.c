@@ -142,7 +142,6 @@ control_reconnect(struct engine *e, FILE *f, int json)
 void
 control_status(struct engine *e, FILE *f, int json)
 {
-	const struct options *o = e->dest;
 	const struct pump *p;
 	char when[64];
 	long ago;
@@ -178,10 +177,10 @@ control_status(struct engine *e, FILE *f, int json)
 	}
 	fputs(json ? "],\"forwards\":[" : "forwards:\n", f);
 	first = 1;
-	for (i = 0; i < o->num_local_forwards; i++, first = 0) {
+	for (i = 0; i < e->num_lfwds; i++, first = 0) {
 		if (json && !first)
 			fputc(',', f);
-		control_fwd_line(e, f, &o->local_forwards[i], 0, json);
+		control_fwd_line(e, f, &e->lfwds[i], 0, json);
 	}
 	for (i = 0; i < e->num_rfwds; i++) {
 		if (e->rfwds[i].state == -2)

@@ -53,21 +53,12 @@ engine_stop(struct engine *e, int status)
 void
 engine_hop_ready(struct engine *e, struct hop *h)
 {
-	const struct options *o = e->dest;
-
 	log_msg(LOG_DEBUG1, "Authenticated to %s (hop %zu of %zu).", h->peer,
 	    h->index + 1, e->num_hops);
 	if (h->index + 1 < e->num_hops) {
 		(void)hop_start(e->hops[h->index + 1]);
 		return;
 	}
-	/* ClearAllForwardings emptied the configured lists (options.c);
-	 * forwards added with -O forward still run, as under ssh's mux
-	 * master, and are asked for again here after a rebuild. */
-	if (o->clear_forwardings == 1)
-		log_msg(LOG_DEBUG1,
-		    "ClearAllForwardings: only forwards added with -O "
-		    "forward.");
 	/* A rebuild: the old listeners went with the old session; every
 	 * remote forward not cancelled is asked for again. Failures are
 	 * counted afresh (ExitOnForwardFailure applies to every start). */
@@ -324,9 +315,7 @@ static void
 engine_check_setup(struct engine *e)
 {
 	if (e->started == 1 && e->rfwd_pending == 0) {
-		/* ClearAllForwardings: only -O forward ones (control.c). */
-		if (!e->locals_started && e->dest->clear_forwardings != 1 &&
-		    local_start(e) != 0) {
+		if (!e->locals_started && local_start(e) != 0) {
 			log_msg(LOG_ERROR, "out of memory");
 			engine_stop(e, 255);
 			return;
@@ -378,8 +367,7 @@ engine_check_setup(struct engine *e)
 		engine_stop(e, 255);
 		return;
 	}
-	if (e->dest->num_local_forwards + e->dest->num_remote_forwards == 0 ||
-	    e->dest->clear_forwardings == 1)
+	if (e->num_lfwds + e->num_cfg_rfwds == 0)
 		log_msg(LOG_DEBUG1,
 		    "No forwards to run; holding the connection "
 		    "open.");

@@ -46,6 +46,10 @@ struct engine {
 	const struct plan *plan;
 	const struct launch_opts *lo;
 	const struct options *dest; /* the last hop's options */
+	/* The destination's own forwards as the engine runs them: none under
+	 * ClearAllForwardings (launch_run, the one place that decides). */
+	const struct fwd *lfwds, *cfg_rfwds;
+	size_t num_lfwds, num_cfg_rfwds;
 
 	struct hop **hops;
 	size_t num_hops;

@@ -169,6 +169,20 @@ launch_run(const struct plan *p, const struct launch_opts *lo)
 		return 255;
 	}
 	e->dest = &p->hops[p->num_hops - 1].opts;
+	/* ClearAllForwardings: the resolver has emptied the lists already
+	 * (options.c); a plan built otherwise (tests/test_launcher.c) is held
+	 * to it here, once. Forwards added with -O forward still run, as
+	 * under ssh's mux master. */
+	if (e->dest->clear_forwardings == 1)
+		log_msg(LOG_DEBUG1,
+		    "ClearAllForwardings: only forwards added with -O "
+		    "forward.");
+	else {
+		e->lfwds = e->dest->local_forwards;
+		e->num_lfwds = e->dest->num_local_forwards;
+		e->cfg_rfwds = e->dest->remote_forwards;
+		e->num_cfg_rfwds = e->dest->num_remote_forwards;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	srandom((unsigned)getpid() ^ (unsigned)loop_now_ms());
 	launch_raise_nofile();

@@ -434,12 +434,11 @@ local_add(struct engine *e, const struct fwd *f)
 int
 local_start(struct engine *e)
 {
-	const struct options *o = e->dest;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < o->num_local_forwards; i++) {
-		rc = local_add(e, &o->local_forwards[i]);
+	for (i = 0; i < e->num_lfwds; i++) {
+		rc = local_add(e, &e->lfwds[i]);
 		if (rc == -2)
 			return -2;
 		if (rc != 0)

@@ -31,8 +31,9 @@ struct listener {
 
 /*
  * Bind the listeners for every LocalForward / DynamicForward of the
- * destination. Failures are logged (with a hint) and counted in
- * e->forward_failures. Returns 0, or -2 on out of memory.
+ * destination (e->lfwds: none under ClearAllForwardings). Failures are
+ * logged (with a hint) and counted in e->forward_failures. Returns 0, or
+ * -2 on out of memory.
  */
 int local_start(struct engine *e);
 

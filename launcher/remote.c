@@ -219,7 +219,6 @@ remote_request(struct engine *e, struct hop *h, struct rfwd *r)
 int
 remote_start(struct engine *e, struct hop *h)
 {
-	const struct options *o = e->dest;
 	size_t i;
 	int rc;
 
@@ -228,16 +227,13 @@ remote_start(struct engine *e, struct hop *h)
 	if (e->rfwds == NULL) {
 		/* Room for the runtime ones too: greqs and pumps point into
 		 * the table, so it never moves. */
-		e->cap_rfwds = o->num_remote_forwards + ENGINE_MAX_EXTRA;
+		e->cap_rfwds = e->num_cfg_rfwds + ENGINE_MAX_EXTRA;
 		e->rfwds = calloc(e->cap_rfwds, sizeof(*e->rfwds));
 		if (e->rfwds == NULL)
 			return -2;
-		/* ClearAllForwardings: the resolver emptied the list; a plan
-		 * built otherwise is held to it too. */
-		e->num_rfwds =
-		    o->clear_forwardings == 1 ? 0 : o->num_remote_forwards;
+		e->num_rfwds = e->num_cfg_rfwds;
 		for (i = 0; i < e->num_rfwds; i++)
-			e->rfwds[i].fwd = &o->remote_forwards[i];
+			e->rfwds[i].fwd = &e->cfg_rfwds[i];
 	}
 	for (i = 0; i < e->num_rfwds; i++) {
 		struct rfwd *r = &e->rfwds[i];

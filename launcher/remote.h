@@ -52,7 +52,8 @@ struct rfwd {
 };
 
 /*
- * Queue tcpip-forward for every RemoteForward of the destination, and every
+ * Queue tcpip-forward for every RemoteForward of the destination
+ * (e->cfg_rfwds: none under ClearAllForwardings), and every
  * runtime one not cancelled, on hop h and install the message callback.
  * The table lives across reconnects (runtime entries and cancellations are
  * kept). Returns 0, or -2 on out of memory.
