@@ -33,8 +33,10 @@
 #include "launcher/hostkey.h"
 #include "launcher/log.h"
 #include "launcher/path.h"
+#include "launcher/randomart.h"
 #include "parser/base64.h"
 #include "parser/diag.h"
+#include "parser/keywords.h"
 #include "parser/options.h"
 #include "parser/sha1.h"
 #include "parser/strbuf.h"
@@ -551,7 +553,9 @@ struct hk_ctx {
 	struct hop *h;
 	ssh_key key;
 	const char *type; /* "ED25519", ... */
-	const char *fp; /* SHA256:... */
+	const char *fp; /* SHA256:... (MD5:... under FingerprintHash md5) */
+	char *art; /* its picture under VisualHostKey, else NULL */
+	char *cert_art; /* the same under the certificate's name */
 	char **files; /* user files, then global files */
 	size_t nfiles;
 	const char *kh; /* the file new lines go to; NULL: none */
@@ -892,6 +896,9 @@ hostkey_check_cert(struct hk_ctx *c, const char *name, int port, int clobber)
 			log_msg(LOG_ERROR, "%s", reason);
 			break;
 		}
+		if (c->cert_art != NULL)
+			log_msg(LOG_INFO, "Host key fingerprint is %s\n%s",
+			    c->fp != NULL ? c->fp : "?", c->cert_art);
 		r = 0;
 		break;
 	case HK_NEW:
@@ -990,6 +997,9 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 		    f.match.line);
 		if (c->check_ip && fi.state == HK_NEW)
 			hostkey_add_ip(c, readonly, ip);
+		else if (c->art != NULL)
+			log_msg(LOG_INFO, "Host key fingerprint is %s\n%s", fp,
+			    c->art);
 		break;
 	case HK_REVOKED:
 		hostkey_revoked(c, c->type, name, &f);
@@ -1083,10 +1093,12 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 			    ? NULL
 			    : diag_fmt("The authenticity of host '%.200s (%s)' "
 			               "can't be established.\n"
-			               "%s key fingerprint is %s.\n%s\n"
+			               "%s key fingerprint is %s.%s%s\n%s\n"
 			               "Are you sure you want to continue "
 			               "connecting (yes/no/[fingerprint])? ",
-			          name, ip, c->type, fp, others);
+			          name, ip, c->type, fp,
+			          c->art != NULL ? "\n" : "",
+			          c->art != NULL ? c->art : "", others);
 			free(others);
 			if (msg == NULL || !hostkey_confirm(msg, c->fp)) {
 				free(msg);
@@ -1255,6 +1267,7 @@ out:
 int
 hostkey_verify(struct hop *h, const unsigned char *cert, size_t certlen)
 {
+	enum ssh_publickey_hash_type ht;
 	unsigned char *hash = NULL;
 	size_t hlen = 0, nu;
 	char *fp = NULL;
@@ -1272,11 +1285,14 @@ hostkey_verify(struct hop *h, const unsigned char *cert, size_t certlen)
 		return -1;
 	}
 	c.type = hostkey_type_name(c.key);
-	if (ssh_get_publickey_hash(
-	        c.key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0)
-		fp = ssh_get_fingerprint_hash(
-		    SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	/* FingerprintHash: MD5 or SHA256, the two ssh accepts. */
+	ht = h->o->fingerprint_hash == KW_FP_MD5 ? SSH_PUBLICKEY_HASH_MD5
+	                                         : SSH_PUBLICKEY_HASH_SHA256;
+	if (ssh_get_publickey_hash(c.key, ht, &hash, &hlen) == 0)
+		fp = ssh_get_fingerprint_hash(ht, hash, hlen);
 	c.fp = fp;
+	if (h->o->visual_host_key == 1)
+		c.art = randomart_key(c.key, ht, NULL);
 	c.files = hostkey_files(h, &c.nfiles);
 	if (c.files == NULL)
 		goto out;
@@ -1287,6 +1303,9 @@ hostkey_verify(struct hop *h, const unsigned char *cert, size_t certlen)
 	    fp != NULL ? fp : "?");
 	if (cert != NULL && hostkey_cert_use(&c, cert, certlen) != 0)
 		goto out;
+	if (c.cert != NULL && h->o->visual_host_key == 1)
+		c.cert_art =
+		    randomart_key(c.key, ht, hostcert_type_name(c.cert));
 	r = hostkey_check(&c, h->o->port > 0 ? h->o->port : 22, HK_RDRW, 0);
 out:
 	hostcert_free(c.cert);
@@ -1294,6 +1313,8 @@ out:
 	if (c.files != NULL)
 		hostkey_files_free(c.files, c.nfiles);
 	ssh_string_free_char(fp);
+	free(c.art);
+	free(c.cert_art);
 	ssh_clean_pubkey_hash(&hash);
 	ssh_key_free(c.key);
 	return r;

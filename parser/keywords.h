@@ -87,6 +87,7 @@ extern const struct kw_state kw_ipqos[];
 #define KW_LOG_DEBUG2 6
 #define KW_LOG_DEBUG3 7
 #define KW_FACILITY_USER 1
+#define KW_FP_MD5 0
 #define KW_FP_SHA256 2
 
 /* Find the row for a lower-cased keyword, or NULL. */

@@ -15,6 +15,7 @@
 # certificate (refused under StrictHostKeyChecking yes, accepted when the
 # plain key is known); the CA or the host key @revoked: refused as revoked
 # "ED25519-CERT"; HostKeyAlgorithms without certificates: the plain key.
+# VisualHostKey: the picture titled "[ED25519-CERT]".
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
 e2e_timeout 300 "$@"
@@ -146,6 +147,18 @@ quiet=("WARNING" "Permanently added" "authenticity" "Certificate" "No ED25519")
 works trusted hc "$sink1" h1 "@cert-authority * $ca
 "
 lacks trusted "${quiet[@]}"
+
+# VisualHostKey: the certified key's picture under the certificate's name
+# ("[ED25519-CERT 256]" does not fit the border: "[ED25519-CERT]").
+works trusted_visual hc "$sink1" h1 "@cert-authority * $ca
+" "	VisualHostKey yes"
+pub="$D/h1/ssh_host_ed25519_key.pub"
+want="Host key fingerprint is $(ssh-keygen -l -f "$pub" | cut -d' ' -f2)
++-[ED25519-CERT]--+
+$(ssh-keygen -lv -f "$pub" | tail -n +3)"
+got=$(tr -d '\r' <"$D/trusted_visual.log" | awk '/^Host key fingerprint is /{n = 12} n > 0 {print; n--}')
+[ "$got" = "$want" ] || fail "trusted_visual: expected the picture
+$want"
 
 # The CA pattern is matched against the known_hosts name.
 works trusted_pattern hc "$sink1" h1 "@cert-authority 10.231.*,!10.232.* $ca

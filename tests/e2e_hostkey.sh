@@ -4,7 +4,9 @@
 # hop and on a middle hop, and with no key known at all: the client must
 # refuse (exit non-zero), never listen on the forward nor let a byte reach the
 # target. For a changed key the message must name the known_hosts file and
-# the line of the old key (file:line), as ssh does.
+# the line of the old key (file:line), as ssh does. VisualHostKey yes: the
+# fingerprint and picture of every hop's key (ssh-keygen -lv's), not under
+# -q, only the destination's for -o, the same lines as ssh's.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
 e2e_timeout 300 "$@"
@@ -54,6 +56,62 @@ scenario changed_middle_hop "$D/kh_middle" "$D/kh_middle:2"
 sed '3d' "$TOPO_KNOWN_HOSTS" >"$D/kh_unknown"
 scenario unknown_last_hop "$D/kh_unknown" ""
 
+note "VisualHostKey yes: every hop's fingerprint and picture, as ssh 9.2"
+# ssh logs "Host key fingerprint is FP" and the key's picture (what
+# ssh-keygen -lv draws) at INFO for every key it verifies; jump hosts too,
+# since their "ssh -W" reads the same -F config.
+# visual_blocks LOG: each "Host key fingerprint is" line and the 11 lines of
+# its picture, CRs removed (ssh ends a log message in CR LF).
+visual_blocks() {
+	tr -d '\r' <"$1" | awk '/^Host key fingerprint is /{n = 12} n > 0 {print; n--}'
+}
+# visual_want H...: the blocks for hosts H, from ssh-keygen (hash $VH).
+visual_want() {
+	local h pub
+	for h in "$@"; do
+		pub="$D/$h/ssh_host_ed25519_key.pub"
+		echo "Host key fingerprint is $(ssh-keygen -l -E "${VH:-sha256}" -f "$pub" | cut -d' ' -f2)"
+		ssh-keygen -lv -E "${VH:-sha256}" -f "$pub" | tail -n +2
+	done
+}
+# visual NAME WANT_HOSTS ARGS...: run the client, compare its blocks.
+visual() {
+	local name=$1 want=$2 lp got
+	shift 2
+	lp=$(topo_freeport)
+	client_start "$name" "$@" -L "$lp:127.0.0.1:$sink" h3
+	client_wait_ready "$CLIENT_PID" root "$lp"
+	client_stop "$CLIENT_PID"
+	got=$(visual_blocks "$D/$name.log")
+	# shellcheck disable=SC2086 # a list of hosts
+	[ "$got" = "$(visual_want $want)" ] || {
+		cat "$D/$name.log"
+		fail "$name: the fingerprint pictures are not those of $want (ssh-keygen -lv)"
+	}
+	echo "ok $name: pictures of ${want:-no host}"
+}
+CLIENT_CFG="$D/config_visual"
+TOPO_EXTRA_CONFIG="	VisualHostKey yes" topo_write_config "$CLIENT_CFG" "$TOPO_KNOWN_HOSTS"
+visual visual_config "h1 h2 h3"
+sed -n '/^Host key fingerprint is/,+11p' "$D/visual_config.log"
+# -o reaches only the destination (ssh passes neither -o nor -q to the jump
+# hosts' ssh -W, so with VisualHostKey in the config ssh -q still shows the
+# jump hosts' pictures; sshfwd -q shows none); -q silences INFO;
+# FingerprintHash md5 draws the MD5 digest.
+CLIENT_CFG=$TOPO_CFG
+visual visual_cmdline "h3" -o VisualHostKey=yes
+visual visual_quiet "" -q -o VisualHostKey=yes
+VH=md5 visual visual_md5 "h3" -o VisualHostKey=yes -o FingerprintHash=md5
+if [ "$CLIENT" = sshfwd ]; then
+	# Line for line against OpenSSH on the same hosts and config (ssh's
+	# log lines end in CR LF, sshfwd's in LF).
+	timeout 30 ssh -F "$D/config_visual" h3 true 2>"$D/visual_ssh.err" ||
+		fail "ssh -o VisualHostKey=yes: $(cat "$D/visual_ssh.err")"
+	[ "$(visual_blocks "$D/visual_ssh.err")" = "$(visual_blocks "$D/visual_config.log")" ] ||
+		fail "VisualHostKey: sshfwd's lines differ from ssh's: $(cat -A "$D/visual_ssh.err")"
+	echo "ok: the same lines as ssh $(ssh -V 2>&1 | cut -d' ' -f1)"
+fi
+
 note "control: the right keys work"
 CLIENT_CFG=$TOPO_CFG
 lp=$(topo_freeport)
@@ -61,4 +119,4 @@ client_start good -L "$lp:127.0.0.1:$sink" h3
 client_wait_ready "$CLIENT_PID" root "$lp"
 nk upload "127.0.0.1:$lp" --size 1M || fail "upload with the right host keys"
 client_stop "$CLIENT_PID"
-pass "host-key mismatch refused with nothing forwarded ($CLIENT)"
+pass "host-key mismatch refused with nothing forwarded; VisualHostKey ($CLIENT)"

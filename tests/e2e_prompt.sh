@@ -8,6 +8,8 @@
 #     the forward works.
 #   - password: "root@HOST's password: ", a wrong answer gets "Permission
 #     denied, please try again." and the prompt again, the right one works.
+#   - new host key under VisualHostKey yes: the picture of the key in the
+#     "authenticity of host" prompt, answered yes.
 # CLIENT=ssh runs the same expectations against OpenSSH.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
@@ -115,5 +117,25 @@ grep -qF "Permission denied, please try again." "$D/password.tty" ||
 	fail "password: no 'Permission denied, please try again.' after the wrong one"
 ! grep -qF -- "$PASSWORD" "$D/password.tty" || fail "password: the password was echoed"
 echo "ok password"
+
+note "new host key with VisualHostKey yes: the picture in the prompt"
+# As ssh 9.2: the fingerprint line, the key's picture (ssh-keygen -lv's),
+# then the other-names line, then the question.
+: >"$D/kh_new"
+cfg visual "IdentityFile $D/keyE" "PreferredAuthentications publickey" "VisualHostKey yes"
+sed -i -e "s|UserKnownHostsFile .*|UserKnownHostsFile $D/kh_new|" \
+	-e "s|StrictHostKeyChecking yes|StrictHostKeyChecking ask|" "$D/cfg_visual"
+hkprompt="Are you sure you want to continue connecting (yes/no/[fingerprint])? "
+drive visual "$hkprompt=yes" "Enter passphrase for key '$D/keyE': =$PASSPHRASE"
+pub="$D/h1/ssh_host_ed25519_key.pub"
+want="ED25519 key fingerprint is $(ssh-keygen -l -f "$pub" | cut -d' ' -f2).
+$(ssh-keygen -lv -f "$pub" | tail -n +2)
+This key is not known by any other names."
+got=$(tr -d '\r' <"$D/visual.tty" | awk '/ key fingerprint is /{n = 13} n > 0 {print; n--}')
+[ "$got" = "$want" ] || fail "visual: the prompt is not ssh's; expected:
+$want"
+[ "$(count_exact "$D/visual.tty" "$hkprompt")" -eq 1 ] || fail "visual: expected the question once"
+grep -qF "[$H]:$PORT ssh-ed25519 " "$D/kh_new" || fail "visual: the key was not recorded"
+echo "ok visual"
 
 pass "terminal prompts in ssh's words ($CLIENT)"
