@@ -43,6 +43,21 @@ engine_pump_unlink(struct engine *e, struct pump *p)
 }
 
 void
+engine_window_wait(struct engine *e, int delta)
+{
+	struct hop *h0 = e->num_hops > 0 ? e->hops[0] : NULL;
+
+	if (delta < 0 && e->window_waits == 0)
+		return; /* not counted: keep the count sane */
+	e->window_waits = delta > 0 ? e->window_waits + 1 : e->window_waits - 1;
+	/* Only the first waiter turns it on and the last one off. A hop 1
+	 * reached through ProxyCommand runs over a pipe: nothing to ACK. */
+	if ((e->window_waits == 1 && delta > 0) || e->window_waits == 0)
+		if (h0 != NULL && h0->lib_fd >= 0 && hop_direct_tcp(h0))
+			(void)rxbuf_quickack(h0->lib_fd, e->window_waits > 0);
+}
+
+void
 engine_stop(struct engine *e, int status)
 {
 	if (!e->stop)

@@ -66,6 +66,8 @@ struct engine {
 	int started; /* forwards have been set up */
 	int forwards_up; /* every forward answered (for -f) */
 	int forward_failures;
+	size_t
+	    window_waits; /* pumps stalled on a channel (engine_window_wait) */
 	int stop; /* leave the loop */
 	int exit_status;
 
@@ -107,6 +109,14 @@ void engine_hop_dead(struct engine *e, struct hop *h);
 /* Link / unlink a pump in the engine's list. */
 void engine_pump_link(struct engine *e, struct pump *p);
 void engine_pump_unlink(struct engine *e, struct pump *p);
+
+/*
+ * A pump starts (delta 1) or stops (-1) waiting for its channel: the peer's
+ * window, or libssh taking what was read. While any waits, hop 1's TCP
+ * transport ACKs at once (rxbuf_quickack has why); the window adjust that
+ * ends the wait can otherwise sit 40 ms in the sshd's Nagle queue.
+ */
+void engine_window_wait(struct engine *e, int delta);
 
 /* PermitRemoteOpen of the destination allows host:port (remote dynamic). */
 int engine_permit_remote_open(struct engine *e, const char *host, int port);

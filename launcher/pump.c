@@ -38,6 +38,8 @@
 #define PUMP_SOCKS_TIMEOUT_MS 30000
 
 static void pump_on_fd(struct loop_watch *w, uint32_t ev);
+static void pump_stall(struct pump *p);
+static void pump_unstall(struct pump *p);
 static void pump_update_events(struct pump *p);
 static void pump_fail(struct pump *p);
 
@@ -488,7 +490,7 @@ pump_socks_local_read(struct pump *p)
 		memcpy(p->up, buf + off, (size_t)n - off);
 		p->up_len = (size_t)n - off;
 		p->up_off = 0;
-		p->stalled = 1;
+		pump_stall(p);
 	}
 	snprintf(desc, sizeof(desc), "%s -> %s:%d (SOCKS%d)", p->desc,
 	    p->socks->host, p->socks->port, p->socks->version);
@@ -776,6 +778,25 @@ pump_keep_window(struct pump *p)
 		p->backlogged = 1;
 }
 
+/* The fd is not read until the channel takes more (see pump.h). */
+static void
+pump_stall(struct pump *p)
+{
+	if (p->stalled)
+		return;
+	p->stalled = 1;
+	engine_window_wait(p->eng, 1);
+}
+
+static void
+pump_unstall(struct pump *p)
+{
+	if (!p->stalled)
+		return;
+	p->stalled = 0;
+	engine_window_wait(p->eng, -1);
+}
+
 /* fd -> channel: write the up spill first. 1 when it is empty. */
 static int
 pump_flush_up(struct pump *p)
@@ -820,12 +841,12 @@ pump_read_up(struct pump *p)
 		    p->ch == NULL)
 			return;
 		if (!pump_flush_up(p)) {
-			p->stalled = 1;
+			pump_stall(p);
 			return;
 		}
 		win = ssh_channel_window_size(p->ch);
 		if (win == 0) {
-			p->stalled = 1;
+			pump_stall(p);
 			return;
 		}
 		want = win < PUMP_READ_MAX ? win : PUMP_READ_MAX;
@@ -857,7 +878,7 @@ pump_read_up(struct pump *p)
 			}
 			memcpy(p->up, p->eng->scratch + w, p->up_len);
 			p->up_off = 0;
-			p->stalled = 1;
+			pump_stall(p);
 			return;
 		}
 		if ((uint32_t)n < want)
@@ -1022,6 +1043,7 @@ pump_release_channel(struct pump *p)
 void
 pump_free(struct pump *p)
 {
+	pump_unstall(p);
 	engine_pump_unlink(p->eng, p);
 	resolve_cancel(p->resolving);
 	p->resolving = NULL;
@@ -1113,7 +1135,7 @@ pump_service(struct pump *p, int hop_moved)
 			pump_keep_window(p);
 			if (p->stalled && pump_flush_up(p) &&
 			    ssh_channel_window_size(p->ch) > 0) {
-				p->stalled = 0;
+				pump_unstall(p);
 				/* Data may already wait in the socket; the
 				 * level-triggered epoll brings us back. */
 			}

@@ -5,6 +5,8 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +49,14 @@ rxbuf_any_pending(void)
 	return 0;
 }
 
+int
+rxbuf_quickack(int fd, int on)
+{
+	(void)fd;
+	(void)on;
+	return -1;
+}
+
 #else
 
 #define RXBUF_MAX_FDS 32 /* one per hop; more hops go unbuffered */
@@ -59,6 +69,7 @@ struct rxb {
 	 * the socket is still writable (only our own writes use up its send
 	 * buffer). */
 	int wr_ok;
+	int quickack; /* re-arm TCP_QUICKACK after each read (rxbuf.h) */
 };
 
 static struct rxb rx_tab[RXBUF_MAX_FDS];
@@ -136,6 +147,7 @@ rxbuf_enable(int fd)
 		rx_tab[i].fd = fd;
 		rx_tab[i].off = rx_tab[i].len = 0;
 		rx_tab[i].wr_ok = 0;
+		rx_tab[i].quickack = 0;
 		rx_used++;
 		return 0;
 	}
@@ -156,6 +168,32 @@ int
 rxbuf_any_pending(void)
 {
 	return rx_pending_total > 0;
+}
+
+static int
+rx_arm_quickack(int fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
+int
+rxbuf_quickack(int fd, int on)
+{
+	struct rxb *r = rx_find(fd);
+
+	if (r == NULL)
+		return -1;
+	r->quickack = 0;
+	/* Off: stop re-arming; the kernel goes back to delaying ACKs by
+	 * itself. */
+	if (!on)
+		return 0;
+	if (rx_arm_quickack(fd) != 0)
+		return -1;
+	r->quickack = 1;
+	return 0;
 }
 
 /* --- the interposed calls (resolved before libc's for libssh too) ------- */
@@ -182,6 +220,10 @@ recv(int fd, void *buf, size_t len, int flags)
 		n = real_recv(fd, r->buf, RXBUF_SIZE, MSG_DONTWAIT);
 		if (n <= 0)
 			return n;
+		/* The kernel leaves quick-ACK mode on its own; every read
+		 * re-arms it (one setsockopt per up to RXBUF_SIZE bytes). */
+		if (r->quickack && rx_arm_quickack(fd) != 0)
+			r->quickack = 0;
 		r->off = 0;
 		r->len = (size_t)n;
 		rx_pending_total += (size_t)n;

@@ -34,5 +34,21 @@ int rxbuf_enable(int fd);
 size_t rxbuf_pending(int fd);
 /* Nonzero when any fd has bytes read ahead. */
 int rxbuf_any_pending(void);
+/*
+ * on: ACK at once what arrives on fd (TCP_QUICKACK: set now, which also
+ * sends an ACK the kernel was holding back, and again after every read,
+ * since the kernel drops it by itself); off: leave ACKs to the kernel
+ * again. For a TCP transport already enabled above. 0 or -1 (not
+ * registered, not TCP).
+ *
+ * Why: an sshd serving only forwards never sets TCP_NODELAY (OpenSSH 9.2
+ * does it only when a session runs a command), so under Nagle it holds a
+ * small packet, such as a window adjust, until we ACK the one before. While
+ * we wait for exactly that window adjust we send nothing the ACK could ride
+ * on, and our delayed ACK takes 40 ms. Through 3 hops a chacha20 upload
+ * stalled like that about 190 times per GB (bench/RESULTS.md). The engine
+ * turns it on only while some channel waits for a window (engine.h).
+ */
+int rxbuf_quickack(int fd, int on);
 
 #endif
