@@ -821,8 +821,11 @@ hop_session_start(struct hop *h)
 	if (h->o->required_rsa_size > 0)
 		(void)ssh_options_set(
 		    h->s, SSH_OPTIONS_RSA_MIN_SIZE, &h->o->required_rsa_size);
-	if (hostkey_prepare(h) != 0)
+	if (hostkey_prepare(h) != 0) {
+		h->fatal = 1;
+		hop_fail(h, "Host key verification failed.");
 		return -1;
+	}
 	ssh_set_blocking(h->s, 0);
 	memset(&h->rx, 0, sizeof(h->rx));
 	ssh_set_counters(h->s, NULL, &h->rx);

@@ -31,6 +31,7 @@
 #include "launcher/hop.h"
 #include "launcher/hostcert.h"
 #include "launcher/hostkey.h"
+#include "launcher/khcommand.h"
 #include "launcher/log.h"
 #include "launcher/path.h"
 #include "launcher/randomart.h"
@@ -59,6 +60,7 @@ struct hk_found {
 	struct hk_entry other; /* last entry with another key */
 	struct hk_entry revoked; /* first @revoked entry with the key */
 	int same_type; /* some other key has the server key's type */
+	int note; /* match came from KnownHostsCommand (ssh: read-only) */
 };
 
 /* The characters ssh refuses to write into a known_hosts name. */
@@ -174,9 +176,26 @@ hostkey_escape(const char *s)
 int
 hostkey_prepare(struct hop *h)
 {
-	char **files, *e;
+	char **files, *e, name[1024], *out = NULL;
 	size_t n = 0, nu = h->o->user_hostfiles.n ? h->o->user_hostfiles.n : 2;
+	size_t i, len = 0;
 
+	/* KnownHostsCommand "ORDER": ssh 9.2 runs it before the key exchange
+	 * (no key yet) to prefer the algorithms of the keys it prints, unless
+	 * HostKeyAlgorithms was given. sshfwd runs it the same way (a failure
+	 * ends the hop) and leaves the order to libssh's reading of the
+	 * files. */
+	if (h->o->known_hosts_command != NULL &&
+	    (h->o->origin[OPT_HOST_KEY_ALGORITHMS].kind == ORIGIN_UNSET ||
+	        h->o->origin[OPT_HOST_KEY_ALGORITHMS].kind == ORIGIN_DEFAULT)) {
+		snprintf(name, sizeof(name), "%s", h->o->hostname);
+		for (i = 0; name[i] != '\0'; i++)
+			name[i] = (char)tolower((unsigned char)name[i]);
+		if (khcommand_run(
+		        h->o, "ORDER", name, NULL, NULL, &out, &len) != 0)
+			return -1;
+		free(out);
+	}
 	files = hostkey_files(h, &n);
 	if (files == NULL)
 		return 0;
@@ -222,20 +241,16 @@ hostkey_found_clear(struct hk_found *f)
 typedef void (*hostkey_line_fn)(
     void *ctx, const char *file, int lineno, char *p);
 
-/* Call fn for every line of file that is neither blank nor a comment, its
- * end of line removed and leading blanks skipped (p). A file that cannot
- * be read has no lines, as for ssh. */
+/* Call fn for every line of fp (named file) that is neither blank nor a
+ * comment, its end of line removed and leading blanks skipped (p). Closes
+ * fp. */
 static void
-hostkey_each_line(const char *file, hostkey_line_fn fn, void *ctx)
+hostkey_each_stream(FILE *fp, const char *file, hostkey_line_fn fn, void *ctx)
 {
-	FILE *fp;
 	char *line, *p;
 	int lineno = 0;
 	size_t len;
 
-	fp = fopen(file, "r");
-	if (fp == NULL)
-		return;
 	line = malloc(HOSTKEY_LINE_MAX);
 	if (line == NULL) {
 		fclose(fp);
@@ -255,11 +270,23 @@ hostkey_each_line(const char *file, hostkey_line_fn fn, void *ctx)
 	fclose(fp);
 }
 
+/* hostkey_each_stream over a file; one that cannot be read has no lines,
+ * as for ssh. */
+static void
+hostkey_each_line(const char *file, hostkey_line_fn fn, void *ctx)
+{
+	FILE *fp = fopen(file, "r");
+
+	if (fp != NULL)
+		hostkey_each_stream(fp, file, fn, ctx);
+}
+
 struct hk_scan {
 	const char *name;
 	ssh_key key;
 	ssh_key ca; /* set: look for the certificate's CA (ssh's want_cert) */
 	struct hk_found *f;
+	int note; /* lines from KnownHostsCommand */
 };
 
 /* One known_hosts line for name, added to what s->f gathered so far. */
@@ -303,16 +330,21 @@ hostkey_scan_line(void *ctx, const char *file, int lineno, char *p)
 		            s->ca, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0))
 			hostkey_entry_set(&f->revoked, file, lineno, NULL);
 		else if (ca && f->match.file == NULL &&
-		    ssh_key_cmp(s->ca, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0)
+		    ssh_key_cmp(s->ca, ent->publickey, SSH_KEY_CMP_PUBLIC) ==
+		        0) {
 			hostkey_entry_set(&f->match, file, lineno, NULL);
+			f->note = s->note;
+		}
 		ssh_knownhosts_entry_free(ent);
 		return;
 	}
 	if (ssh_key_cmp(s->key, ent->publickey, SSH_KEY_CMP_PUBLIC) == 0) {
 		if (revoked && f->revoked.file == NULL)
 			hostkey_entry_set(&f->revoked, file, lineno, NULL);
-		else if (!revoked && f->match.file == NULL)
+		else if (!revoked && f->match.file == NULL) {
 			hostkey_entry_set(&f->match, file, lineno, NULL);
+			f->note = s->note;
+		}
 	} else if (!revoked) {
 		/* ssh names the last one: each replaces the one before. */
 		if (ssh_key_type(s->key) == ssh_key_type(ent->publickey))
@@ -322,19 +354,26 @@ hostkey_scan_line(void *ctx, const char *file, int lineno, char *p)
 	ssh_knownhosts_entry_free(ent);
 }
 
-/* Look name up in every file, in order, and classify as ssh does; with
- * ca set, for a certificate of key signed by ca (no "changed" then). */
+/* Look name up in every file, in order, then in cmd (KnownHostsCommand's
+ * output for it, read as the file tag; may be NULL), and classify as ssh
+ * does; with ca set, for a certificate of key signed by ca (no "changed"
+ * then). */
 static void
 hostkey_lookup(char *const *files, size_t nfiles, const char *name, ssh_key key,
-    ssh_key ca, struct hk_found *f)
+    ssh_key ca, char *cmd, const char *tag, struct hk_found *f)
 {
+	struct hk_scan scan = { name, key, ca, f, 0 };
 	size_t i;
-
-	struct hk_scan scan = { name, key, ca, f };
+	FILE *fp;
 
 	memset(f, 0, sizeof(*f));
 	for (i = 0; i < nfiles; i++)
 		hostkey_each_line(files[i], hostkey_scan_line, &scan);
+	if (cmd != NULL && cmd[0] != '\0' &&
+	    (fp = fmemopen(cmd, strlen(cmd), "r")) != NULL) {
+		scan.note = 1;
+		hostkey_each_stream(fp, tag, hostkey_scan_line, &scan);
+	}
 	if (f->revoked.file != NULL)
 		f->state = HK_REVOKED;
 	else if (f->match.file != NULL)
@@ -864,7 +903,8 @@ static int hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber);
  * plain key (ssh's "No matching CA found"), -1 revoked (logged).
  */
 static int
-hostkey_check_cert(struct hk_ctx *c, const char *name, int port, int clobber)
+hostkey_check_cert(
+    struct hk_ctx *c, const char *name, int port, int clobber, char *cmd)
 {
 	const struct options *o = c->h->o;
 	const char *type = hostcert_type_name(c->cert), *reason = NULL;
@@ -874,7 +914,8 @@ hostkey_check_cert(struct hk_ctx *c, const char *name, int port, int clobber)
 	int r = 1;
 	time_t now = time(NULL);
 
-	hostkey_lookup(c->files, c->nfiles, name, c->key, c->ca, &f);
+	hostkey_lookup(c->files, c->nfiles, name, c->key, c->ca, cmd,
+	    "KnownHostsCommand-HOSTNAME", &f);
 	switch (f.state) {
 	case HK_OK:
 		log_msg(LOG_DEBUG1,
@@ -932,11 +973,12 @@ static int
 hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 {
 	const struct options *o = c->h->o;
-	char name[1024], ip[NI_MAXHOST + 16], *msg, *others;
+	char name[1024], ip[NI_MAXHOST + 16], *msg, *others, *cmd = NULL;
 	struct hk_found f, fi;
 	int r = -1, rc, can_ask, local = 0, differ = 0;
 	const char *fp = c->fp != NULL ? c->fp : "?";
 	struct hostcert *cert;
+	size_t cmdlen = 0;
 
 	memset(&f, 0, sizeof(f));
 	memset(&fi, 0, sizeof(fi));
@@ -964,8 +1006,14 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 	if (c->check_ip &&
 	    (local || !c->have_peer || strcmp(o->hostname, ip) == 0))
 		c->check_ip = 0;
+	/* KnownHostsCommand: more lines for the name, later for the
+	 * address; never for the port-less retry, as ssh. */
+	if (o->known_hosts_command != NULL && !clobber &&
+	    khcommand_run(o, "HOSTNAME", name, c->key, c->fp, &cmd, &cmdlen) !=
+	        0)
+		goto out;
 	if (c->cert != NULL) {
-		rc = hostkey_check_cert(c, name, port, clobber);
+		rc = hostkey_check_cert(c, name, port, clobber, cmd);
 		if (rc <= 0) {
 			r = rc;
 			goto out;
@@ -973,13 +1021,23 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 		log_msg(
 		    LOG_DEBUG1, "No matching CA found. Retry with plain key");
 	}
-	hostkey_lookup(c->files, c->nfiles, name, c->key, NULL, &f);
-	if (!readonly && c->kh == NULL)
+	hostkey_lookup(c->files, c->nfiles, name, c->key, NULL, cmd,
+	    "KnownHostsCommand-HOSTNAME", &f);
+	/* No file to write to, or the key came from the command: ssh only
+	 * reads. */
+	if (!readonly && (c->kh == NULL || f.note))
 		readonly = HK_RDONLY;
 	/* With a certificate ssh loads no address keys for the whole check,
 	 * the plain-key retry included. */
 	if (c->check_ip && c->cert == NULL) {
-		hostkey_lookup(c->files, c->nfiles, ip, c->key, NULL, &fi);
+		free(cmd);
+		cmd = NULL;
+		if (o->known_hosts_command != NULL && !clobber &&
+		    khcommand_run(
+		        o, "ADDRESS", ip, c->key, c->fp, &cmd, &cmdlen) != 0)
+			goto out;
+		hostkey_lookup(c->files, c->nfiles, ip, c->key, NULL, cmd,
+		    "KnownHostsCommand-ADDRESS", &fi);
 		if (f.state == HK_CHANGED &&
 		    (fi.state != HK_CHANGED ||
 		        ssh_key_cmp(fi.other.key, f.other.key,
@@ -1116,6 +1174,7 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 		goto out;
 	r = 0;
 out:
+	free(cmd);
 	hostkey_found_clear(&f);
 	hostkey_found_clear(&fi);
 	return r;

@@ -36,7 +36,8 @@ int hostkey_ip_string(const struct sockaddr *sa, socklen_t salen, int port,
     char *buf, size_t len, int *local);
 
 /* Before ssh_connect: point libssh at the first user and global files so
- * it orders host key algorithms by what is known. 0 or -1. */
+ * it orders host key algorithms by what is known, and run KnownHostsCommand
+ * "ORDER" as ssh does. 0, or -1 when that command failed (logged). */
 int hostkey_prepare(struct hop *h);
 
 /*

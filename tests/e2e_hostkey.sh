@@ -7,6 +7,8 @@
 # the line of the old key (file:line), as ssh does. VisualHostKey yes: the
 # fingerprint and picture of every hop's key (ssh-keygen -lv's), not under
 # -q, only the destination's for -o, the same lines as ssh's.
+# KnownHostsCommand: keys from a program (tokens, never written to the user
+# file), a failing one ends the run, a relative path is skipped.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
 e2e_timeout 300 "$@"
@@ -111,6 +113,69 @@ if [ "$CLIENT" = sshfwd ]; then
 		fail "VisualHostKey: sshfwd's lines differ from ssh's: $(cat -A "$D/visual_ssh.err")"
 	echo "ok: the same lines as ssh $(ssh -V 2>&1 | cut -d' ' -f1)"
 fi
+
+note "KnownHostsCommand: known_hosts lines from a program, as ssh 9.2"
+# The user file is empty; every hop's key comes from the command, which
+# ssh runs (no shell) with %-tokens expanded in its arguments, twice per
+# hop: "ORDER" before the key exchange (no key yet), "HOSTNAME" to check
+# the key (CheckHostIP is off: no ADDRESS run). Keys found that way are
+# never written to the user file.
+cat >"$D/khc.sh" <<EOF
+#!/bin/sh
+echo "\$*" >>"\$KHC_LOG"
+cat "$TOPO_KNOWN_HOSTS"
+EOF
+printf '#!/bin/sh\nexit 3\n' >"$D/khfail.sh"
+chmod +x "$D/khc.sh" "$D/khfail.sh"
+: >"$D/kh_khc"
+# khc NAME COMMAND: a config whose only known hosts come from COMMAND.
+khc() {
+	CLIENT_CFG="$D/config_$1"
+	topo_write_config "$CLIENT_CFG" "$D/kh_khc"
+	sed -i "s|^Host \*\$|&\n\tKnownHostsCommand $2|" "$CLIENT_CFG"
+}
+khc khc "$D/khc.sh %I %H %t %f %%"
+export KHC_LOG="$D/khc.args.$CLIENT"
+: >"$KHC_LOG"
+lp=$(topo_freeport)
+client_start khc -L "$lp:127.0.0.1:$sink" h3
+client_wait_ready "$CLIENT_PID" root "$lp"
+nk upload "127.0.0.1:$lp" --size 64K >/dev/null || fail "khc: upload"
+client_stop "$CLIENT_PID"
+want=""
+for h in h1 h2 h3; do
+	eval "a=\$TOPO_ADDR_$h"
+	# shellcheck disable=SC2154 # set by eval
+	want+="ORDER $a NONE NONE %"$'\n'
+	want+="HOSTNAME $a ssh-ed25519 $(ssh-keygen -l -f "$D/$h/ssh_host_ed25519_key.pub" | cut -d' ' -f2) %"$'\n'
+done
+[ "$(cat "$KHC_LOG")" = "${want%$'\n'}" ] || fail "khc: the command ran with: $(cat "$KHC_LOG")"
+[ ! -s "$D/kh_khc" ] || fail "khc: a key from the command was written to the user file: $(cat "$D/kh_khc")"
+echo "ok khc: three hops known through the command, run as: $(head -n 2 "$KHC_LOG" | tr '\n' ';')"
+# A failing command ends the connection (ssh: fatal), status 255.
+khc khfail "$D/khfail.sh %H"
+scenario_khc() {
+	local name=$1
+	shift
+	lp=$(topo_freeport)
+	client_start "$name" -L "$lp:127.0.0.1:$sink" h3
+	client_wait_exit "$CLIENT_PID" 30
+	[ "$CLIENT_STATUS" = 255 ] || fail "$name: exit $CLIENT_STATUS, expected 255"
+	topo_listening root "$lp" && fail "$name: the forward listens"
+	for l in "$@"; do
+		tr -d '\r' <"$D/$name.log" | grep -qxF -- "$l" || {
+			cat "$D/$name.log"
+			fail "$name: no line: $l"
+		}
+	done
+	echo "ok $name: refused, status 255"
+}
+scenario_khc khfail "KnownHostsCommand-ORDER $D/khfail.sh $TOPO_ADDR_h1 failed, status 3" \
+	"KnownHostsCommand failed"
+# Not an absolute path: ssh says so and goes on without it.
+khc khrel "khc.sh %H"
+scenario_khc khrel "KnownHostsCommand-HOSTNAME path is not absolute" \
+	"No ED25519 host key is known for $TOPO_ADDR_h1 and you have requested strict checking."
 
 note "control: the right keys work"
 CLIENT_CFG=$TOPO_CFG
