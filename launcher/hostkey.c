@@ -1138,11 +1138,26 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 			    "No %s host key is known for %.200s and you have "
 			    "requested strict checking.",
 			    c->type, name);
-			log_hint("verify the fingerprint %s out of band, then "
-			         "add it to %s (e.g. ssh-keyscan -p %d %s >> "
-			         "%s) or use StrictHostKeyChecking accept-new",
-			    fp, c->kh, o->port > 0 ? o->port : 22, o->hostname,
-			    c->kh);
+			if (c->cert != NULL)
+				log_hint(
+				    "the server's host certificate was not "
+				    "accepted: its CA is on no "
+				    "@cert-authority line for this host, or "
+				    "it is invalid as said above; "
+				    "`ssh-keygen -L -f` on it shows its CA, "
+				    "principals and validity (it must name "
+				    "'%s')",
+				    o->host_key_alias != NULL
+				        ? o->host_key_alias
+				        : o->hostname);
+			else
+				log_hint(
+				    "verify the fingerprint %s out of band, "
+				    "then add it to %s (e.g. ssh-keyscan -p "
+				    "%d %s >> %s) or use "
+				    "StrictHostKeyChecking accept-new",
+				    fp, c->kh, o->port > 0 ? o->port : 22,
+				    o->hostname, c->kh);
 			goto out;
 		}
 		if (c->strict == STRICT_HOSTKEY_ASK) {

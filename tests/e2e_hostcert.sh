@@ -10,7 +10,8 @@
 # same key: port 2201 for another principal, 2202 expired.
 #
 # Outcomes: trusted CA, valid certificate: connects, nothing written (also
-# h2 behind h1); a CA line for another host pattern, a wrong principal, an
+# h2 behind h1); a server without a certificate (h3): its plain key; a CA
+# line for another host pattern or another CA, a wrong principal, an
 # expired certificate: ssh's message, then the plain key as if no
 # certificate (refused under StrictHostKeyChecking yes, accepted when the
 # plain key is known); the CA or the host key @revoked: refused as revoked
@@ -38,6 +39,9 @@ IP=$TOPO_ADDR_h1
 [ -s "$D/h1/ssh_host_ed25519_key-cert.pub" ] || fail "no host certificate for h1"
 ca=$(cut -d' ' -f1,2 "$D/ca.pub")
 key1=$(cut -d' ' -f1,2 "$D/h1/ssh_host_ed25519_key.pub")
+key3=$(cut -d' ' -f1,2 "$D/h3/ssh_host_ed25519_key.pub")
+ssh-keygen -q -t ed25519 -N '' -C other-ca -f "$D/ca2" || fail "ssh-keygen ca2"
+ca2=$(cut -d' ' -f1,2 "$D/ca2.pub")
 
 # h1's key again under other certificates, each served by its own sshd.
 # cert_sshd PORT NAME SSH-KEYGEN-ARGS...
@@ -57,9 +61,11 @@ cert_sshd 2201 wrongname -n other.example -V -5m:+1d
 cert_sshd 2202 expired -n "$IP" -V 20200101:20200102
 sink1=$(topo_server sink1 h1 sink 127.0.0.1:0)
 sink2=$(topo_server sink2 h2 sink 127.0.0.1:0)
+sink3=$(topo_server sink3 h3 sink 127.0.0.1:0)
 
 # cfg NAME KH [EXTRA LINES]: config with hosts "hc" (h1), "hw" (h1 port
-# 2201), "he" (h1 port 2202) and "h2" (h2 through h1); known_hosts KH.
+# 2201), "he" (h1 port 2202), "h2" (h2 through h1) and "h3" (h3, which
+# has no certificate, through h2); known_hosts KH.
 cfg() {
 	local name=$1
 	printf '%s' "$2" >"$D/kh_$name"
@@ -72,7 +78,7 @@ Host hw
 Host he
 	HostName $IP
 	Port 2202
-Host hc hw he h2
+Host hc hw he h2 h3
 	StrictHostKeyChecking yes
 ${3:-}"
 }
@@ -170,7 +176,19 @@ works trusted_jump h2 "$sink2" h2 "@cert-authority * $ca
 "
 lacks trusted_jump "${quiet[@]}"
 
+# A CA is known but h3 has no certificate: its plain key, as ssh.
+works no_cert_on_server h3 "$sink3" h3 "@cert-authority * $ca
+$TOPO_ADDR_h3 $key3
+"
+lacks no_cert_on_server "${quiet[@]}"
+
 new_strict="No ED25519 host key is known for $IP and you have requested strict checking."
+
+# Signed by a CA known_hosts does not name.
+refused other_ca hc "@cert-authority * $ca2
+"
+has other_ca "$new_strict"
+lacks other_ca "Certificate"
 
 refused other_pattern hc "@cert-authority *.corp.example $ca
 "
@@ -185,6 +203,10 @@ has wrong_principal "Certificate invalid: name is not a listed principal" \
 	"No ED25519 host key is known for [$IP]:2201 and you have requested strict checking."
 # Once: the port-less retry runs with the plain key.
 count wrong_principal 1 "Certificate invalid: name is not a listed principal"
+# sshfwd adds what to do (OpenSSH has no hints).
+if [ "$CLIENT" != ssh ]; then
+	has wrong_principal "  hint: the server's host certificate was not accepted: its CA is on no @cert-authority line for this host, or it is invalid as said above; \`ssh-keygen -L -f\` on it shows its CA, principals and validity (it must name '$IP')"
+fi
 
 works wrong_principal_plain_known hw "$sink1" h1 "@cert-authority * $ca
 [$IP]:2201 $key1
