@@ -36,6 +36,17 @@
 #define PUMP_READS_PER_EVENT 1
 #define PUMP_READ_MAX PUMP_CHUNK
 #define PUMP_SOCKS_TIMEOUT_MS 30000
+/*
+ * A pump behind a jump host that has waited this long for its channel gets
+ * one SSH_MSG_IGNORE sent on its session (pump_nudge). Window adjusts come
+ * back from the last sshd under Nagle (a forwarding-only sshd never sets
+ * TCP_NODELAY), and the links between the sshds carry nothing else while we
+ * wait: the relaying sshd's kernel delays its ACK 40 ms, the next adjust
+ * waits for that ACK. Our ignore packet crosses every link towards the last
+ * hop and takes the ACKs with it. Most waits end within 5 ms; the stuck
+ * ones last 40 ms (bench/RESULTS.md).
+ */
+#define PUMP_NUDGE_MS 8
 
 static void pump_on_fd(struct loop_watch *w, uint32_t ev);
 static void pump_stall(struct pump *p);
@@ -134,6 +145,19 @@ pump_cb_close(ssh_session s, ssh_channel ch, void *ud)
 /* --- construction ---------------------------------------------------------- */
 
 static void
+pump_nudge(struct loop_timer *t)
+{
+	struct pump *p = t->data;
+
+	if (!p->stalled || p->hop == NULL || p->hop->s == NULL ||
+	    p->hop->state != HOP_READY)
+		return;
+	if (ssh_send_ignore(p->hop->s, "") != SSH_OK)
+		log_msg(LOG_DEBUG2, "connection %llu: ignore packet: %s",
+		    (unsigned long long)p->id, ssh_get_error(p->hop->s));
+}
+
+static void
 pump_socks_timeout(struct loop_timer *t)
 {
 	struct pump *p = t->data;
@@ -165,6 +189,7 @@ pump_alloc(
 	p->started_ms = loop_now_ms();
 	loop_watch_init(&p->w, pump_on_fd, p);
 	loop_timer_init(&p->t_handshake, pump_socks_timeout, p);
+	loop_timer_init(&p->t_nudge, pump_nudge, p);
 	memset(&p->cb, 0, sizeof(p->cb));
 	p->cb.userdata = p;
 	p->cb.channel_data_function = pump_cb_data;
@@ -786,6 +811,8 @@ pump_stall(struct pump *p)
 		return;
 	p->stalled = 1;
 	engine_window_wait(p->eng, 1);
+	if (p->hop != NULL && p->hop->index > 0)
+		loop_timer_arm(&p->eng->loop, &p->t_nudge, PUMP_NUDGE_MS);
 }
 
 static void
@@ -795,6 +822,7 @@ pump_unstall(struct pump *p)
 		return;
 	p->stalled = 0;
 	engine_window_wait(p->eng, -1);
+	loop_timer_disarm(&p->eng->loop, &p->t_nudge);
 }
 
 /* fd -> channel: write the up spill first. 1 when it is empty. */

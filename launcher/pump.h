@@ -118,6 +118,7 @@ struct pump {
 
 	struct socks *socks; /* while a SOCKS request is being decoded */
 	struct loop_timer t_handshake;
+	struct loop_timer t_nudge; /* a long wait for the channel (pump.c) */
 
 	struct pump *next, *prev; /* the engine's list of pumps */
 };
