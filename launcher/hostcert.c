@@ -699,8 +699,8 @@ hc_frame(unsigned char *out, size_t n)
 	return 5 + n + pad;
 }
 
-static int
-hc_random(unsigned char *p, size_t n)
+int
+hostcert_random(unsigned char *p, size_t n)
 {
 	ssize_t got;
 
@@ -746,7 +746,7 @@ hostcert_request(const char *algs, unsigned char *out, size_t outsz)
 	/* KEXINIT: our cookie and lists. */
 	p = out + total + 5;
 	p[n++] = HC_MSG_KEXINIT;
-	if (hc_random(p + n, 16) != 0)
+	if (hostcert_random(p + n, 16) != 0)
 		return 0;
 	n += 16;
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
@@ -761,7 +761,7 @@ hostcert_request(const char *algs, unsigned char *out, size_t outsz)
 	p = out + total + 5;
 	n = 0;
 	p[n++] = HC_MSG_KEX_ECDH_INIT;
-	if (hc_random(q, sizeof(q)) != 0)
+	if (hostcert_random(q, sizeof(q)) != 0)
 		return 0;
 	n += hc_put_str(p + n, q, sizeof(q));
 	return total + hc_frame(out + total, n);

@@ -88,6 +88,10 @@ char *hostcert_algs_for(const char *plain, const char *allowed);
  */
 size_t hostcert_request(const char *algs, unsigned char *out, size_t outsz);
 
+/* n random bytes from getrandom() (KEXINIT cookies and padding here, the
+ * salt of a hashed known_hosts name in hostkey.c). 0 or -1. */
+int hostcert_random(unsigned char *p, size_t n);
+
 /*
  * Read the server's side so far (have bytes from the start): 1 when more
  * is needed, 0 with the host key blob of its key exchange reply (*blob

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -384,24 +383,6 @@ hostkey_lookup(char *const *files, size_t nfiles, const char *name, ssh_key key,
 		f->state = HK_NEW;
 }
 
-/* n random bytes for a hashed name's salt. 0 or -1. */
-static int
-hostkey_random(unsigned char *p, size_t n)
-{
-	ssize_t got;
-
-	while (n > 0) {
-		got = getrandom(p, n, 0);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return -1;
-		p += got;
-		n -= (size_t)got;
-	}
-	return 0;
-}
-
 /*
  * The known_hosts line ssh writes for key under name: the name lower-cased,
  * or with HashKnownHosts its hashed form |1|base64(salt)|base64(HMAC-SHA1
@@ -425,7 +406,7 @@ hostkey_line(const struct options *o, const char *name, ssh_key key)
 	for (i = 0; lname[i] != '\0'; i++)
 		lname[i] = (char)tolower((unsigned char)lname[i]);
 	if (o->hash_known_hosts == 1) {
-		if (hostkey_random(salt, sizeof(salt)) != 0)
+		if (hostcert_random(salt, sizeof(salt)) != 0)
 			goto out;
 		sha1_hmac(salt, sizeof(salt), lname, strlen(lname), mac);
 		s64 = base64_encode(salt, sizeof(salt));
