@@ -83,27 +83,6 @@ chip_start() {
 	echo "$CLIENT_PID" >>"$D/pgids"
 }
 
-# has NAME LINE...: each LINE is a whole line of NAME's stderr (ssh ends
-# its lines with CR LF).
-has() {
-	local name=$1 l
-	shift
-	for l in "$@"; do
-		tr -d '\r' <"$D/$name.log" | grep -qxF -- "$l" ||
-			fail "$name: stderr lacks the line: $l"
-	done
-}
-
-# lacks NAME TEXT...: no stderr line contains TEXT.
-lacks() {
-	local name=$1 t
-	shift
-	for t in "$@"; do
-		grep -qF -- "$t" "$D/$name.log" && fail "$name: stderr has: $t"
-	done
-	return 0
-}
-
 # kh_is NAME TEXT: known_hosts after the run, exactly.
 kh_is() {
 	diff <(printf '%s' "$2") "$D/kh_$1" >/dev/null ||

@@ -83,30 +83,11 @@ Host hc hw he h2 h3
 ${3:-}"
 }
 
-# has NAME LINE...: each LINE is a whole line of NAME's stderr.
-has() {
-	local name=$1 l
-	shift
-	for l in "$@"; do
-		tr -d '\r' <"$D/$name.log" | grep -qxF -- "$l" ||
-			fail "$name: stderr lacks the line: $l"
-	done
-}
-
 # count NAME N LINE: LINE appears exactly N times.
 count() {
 	local n
 	n=$(tr -d '\r' <"$D/$1.log" | grep -cxF -- "$3")
 	[ "$n" -eq "$2" ] || fail "$1: '$3' appears $n times, not $2"
-}
-
-lacks() {
-	local name=$1 t
-	shift
-	for t in "$@"; do
-		grep -qF -- "$t" "$D/$name.log" && fail "$name: stderr has: $t"
-	done
-	return 0
 }
 
 # kh_same NAME: known_hosts is what the scenario wrote.

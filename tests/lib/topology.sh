@@ -37,6 +37,8 @@
 #   nk ARGS...                    run netkit.py
 #   nk_bg OUT ARGS...             run netkit.py in the background (NK_PID)
 #   fail MSG / pass MSG / note MSG
+#   has NAME LINE...              each LINE is a whole line of NAME.log
+#   lacks NAME TEXT...            no line of NAME.log contains TEXT
 #
 # Hook: a function topo_sshd_hook H DIR, when defined, prints lines for
 # host H's sshd_config (called once H's host key exists in DIR).
@@ -74,6 +76,27 @@ pass() {
 
 note() {
 	echo "--- $*"
+}
+
+# has NAME LINE...: each LINE is a whole line of $TOPO_DIR/NAME.log, the
+# log of client_start NAME (ssh ends its lines with CR LF).
+has() {
+	local name=$1 l
+	shift
+	for l in "$@"; do
+		tr -d '\r' <"$TOPO_DIR/$name.log" | grep -qxF -- "$l" ||
+			fail "$name: stderr lacks the line: $l"
+	done
+}
+
+# lacks NAME TEXT...: no line of $TOPO_DIR/NAME.log contains TEXT.
+lacks() {
+	local name=$1 t
+	shift
+	for t in "$@"; do
+		grep -qF -- "$t" "$TOPO_DIR/$name.log" && fail "$name: stderr has: $t"
+	done
+	return 0
 }
 
 nk() {
