@@ -22,75 +22,9 @@
 #include "launcher/khcommand.h"
 #include "launcher/log.h"
 #include "parser/expand.h"
+#include "parser/lexer.h"
 #include "parser/options.h"
 #include "parser/strbuf.h"
-
-void
-khcommand_split_free(int argc, char **argv)
-{
-	int i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-int
-khcommand_split(const char *s, int *argc, char ***argv)
-{
-	char **v = NULL, **t, *w;
-	int n = 0, quote, r = -2;
-	size_t i = 0, j;
-
-	*argc = 0;
-	*argv = NULL;
-	if ((v = calloc(1, sizeof(*v))) == NULL)
-		return -2;
-	for (;;) {
-		while (s[i] == ' ' || s[i] == '\t')
-			i++;
-		if (s[i] == '\0')
-			break;
-		if (n >= KHCOMMAND_WORDS_MAX) {
-			r = -1;
-			goto out;
-		}
-		if ((t = realloc(v, (size_t)(n + 2) * sizeof(*v))) == NULL)
-			goto out;
-		v = t;
-		if ((w = calloc(1, strlen(s + i) + 1)) == NULL)
-			goto out;
-		v[n++] = w;
-		v[n] = NULL;
-		for (quote = 0, j = 0; s[i] != '\0'; i++) {
-			if (s[i] == '\\' &&
-			    (s[i + 1] == '\'' || s[i + 1] == '"' ||
-			        s[i + 1] == '\\' ||
-			        (quote == 0 && s[i + 1] == ' ')))
-				w[j++] = s[++i];
-			else if (quote == 0 && (s[i] == ' ' || s[i] == '\t'))
-				break;
-			else if (quote == 0 && (s[i] == '"' || s[i] == '\''))
-				quote = s[i];
-			else if (quote != 0 && s[i] == quote)
-				quote = 0;
-			else
-				w[j++] = s[i];
-		}
-		if (quote != 0) {
-			r = -1;
-			goto out;
-		}
-	}
-	*argc = n;
-	*argv = v;
-	return 0;
-out:
-	khcommand_split_free(n, v);
-	return r;
-}
 
 /* ssh's argv_assemble(): the words as one printable command line. */
 static char *
@@ -114,10 +48,15 @@ khcommand_assemble(int argc, char **argv)
 	return strbuf_finish(&b);
 }
 
-/* %-tokens and ${} in every word but the first. 0, -1 (logged), -2. */
+/*
+ * %-tokens and ${} in every word but the first: xv (argc + 1 zeroed
+ * pointers) gets argv[0] itself and a malloc'd expansion of each other
+ * word. 0, -1 (logged), -2.
+ */
 static int
 khcommand_expand(const struct options *o, const char *invocation,
-    const char *name, ssh_key key, const char *fp, int argc, char **argv)
+    const char *name, ssh_key key, const char *fp, int argc, char **argv,
+    char **xv)
 {
 	struct expand_token toks[EXPAND_MAX_KEYS];
 	struct expand_conn ci;
@@ -151,6 +90,7 @@ khcommand_expand(const struct options *o, const char *invocation,
 	toks[n++].value = fp != NULL ? fp : "NONE";
 	toks[n].key = 'K';
 	toks[n++].value = keytext != NULL ? keytext : "NONE";
+	xv[0] = argv[0];
 	for (i = 1; i < argc; i++) {
 		r = expand_string(
 		    argv[i], 1, 1, toks, n, &x, err, sizeof(err), &missing);
@@ -161,8 +101,7 @@ khcommand_expand(const struct options *o, const char *invocation,
 			log_msg(LOG_ERROR, "percent_dollar_expand: failed");
 			goto out;
 		}
-		free(argv[i]);
-		argv[i] = x;
+		xv[i] = x;
 	}
 	r = 0;
 out:
@@ -225,17 +164,17 @@ khcommand_run(const struct options *o, const char *invocation, const char *name,
     ssh_key key, const char *fp, char **out, size_t *len)
 {
 	struct strbuf b = STRBUF_INIT;
-	char tag[64], **av = NULL, *cmd = NULL;
+	char tag[64], **av = NULL, **xv = NULL, *cmd = NULL;
 	struct stat st;
 	sigset_t none;
-	int ac = 0, p[2] = { -1, -1 }, devnull, rc, status = 0, r = -2;
+	int ac = 0, p[2] = { -1, -1 }, devnull, rc, status = 0, r = -2, i;
 	long long deadline;
 	pid_t pid = -1, w = 0;
 
 	*out = NULL;
 	*len = 0;
 	snprintf(tag, sizeof(tag), "KnownHostsCommand-%s", invocation);
-	rc = khcommand_split(o->known_hosts_command, &ac, &av);
+	rc = lexer_argv_split_cmd(o->known_hosts_command, &ac, &av);
 	if (rc == -2)
 		return -2;
 	if (rc != 0) {
@@ -249,12 +188,14 @@ khcommand_run(const struct options *o, const char *invocation, const char *name,
 		r = 0;
 		goto out;
 	}
-	rc = khcommand_expand(o, invocation, name, key, fp, ac, av);
+	if ((xv = calloc((size_t)ac + 1, sizeof(*xv))) == NULL)
+		goto out;
+	rc = khcommand_expand(o, invocation, name, key, fp, ac, av, xv);
 	if (rc != 0) {
 		r = rc == -2 ? -2 : -1;
 		goto out;
 	}
-	if ((cmd = khcommand_assemble(ac, av)) == NULL)
+	if ((cmd = khcommand_assemble(ac, xv)) == NULL)
 		goto out;
 	if (av[0][0] != '/') {
 		log_msg(LOG_ERROR, "%s path is not absolute", tag);
@@ -295,7 +236,7 @@ khcommand_run(const struct options *o, const char *invocation, const char *name,
 		sigemptyset(&none);
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		execv(av[0], av);
+		execv(xv[0], xv);
 		fprintf(
 		    stderr, "%s execv \"%s\": %s\n", tag, cmd, strerror(errno));
 		_exit(127);
@@ -365,6 +306,9 @@ out:
 		close(p[1]);
 	strbuf_free(&b);
 	free(cmd);
-	khcommand_split_free(ac, av);
+	for (i = 1; xv != NULL && i < ac; i++)
+		free(xv[i]);
+	free(xv);
+	lexer_argv_free(av, ac);
 	return r;
 }

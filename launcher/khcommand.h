@@ -24,7 +24,6 @@ struct options;
 
 #define KHCOMMAND_TIMEOUT_MS 30000
 #define KHCOMMAND_OUTPUT_MAX (4u * 1024 * 1024)
-#define KHCOMMAND_WORDS_MAX 256
 
 /*
  * Run o->known_hosts_command for the lookup name (invocation "HOSTNAME" or
@@ -39,17 +38,5 @@ struct options;
  */
 int khcommand_run(const struct options *o, const char *invocation,
     const char *name, ssh_key key, const char *fp, char **out, size_t *len);
-
-/*
- * ssh's argv_split() without comments: words separated by blanks; '...'
- * and "..." quote; a backslash escapes a quote, a backslash, or (outside
- * quotes) a blank, and is kept before anything else. Returns 0 with a
- * NULL-terminated malloc'd *argv of *argc words, -1 on an unclosed quote
- * or more than KHCOMMAND_WORDS_MAX words, -2 on out of memory.
- */
-int khcommand_split(const char *s, int *argc, char ***argv);
-
-/* Free what khcommand_split returned. */
-void khcommand_split_free(int argc, char **argv);
 
 #endif

@@ -116,9 +116,10 @@ lexer_argv_split_buf(
 	return lexer_argv_split_n(s, strlen(s), buf, bufsz, argcp, argvp);
 }
 
-int
-lexer_argv_split_n(const char *s, size_t len, char **buf, size_t bufsz,
-    int *argcp, char ***argvp)
+/* The one splitter; comments: a word starting with `#` ends the line. */
+static int
+lexer_split(const char *s, size_t len, char **buf, size_t bufsz,
+    int comments, int *argcp, char ***argvp)
 {
 	char **argv, *arg, *store;
 	int argc = 0, quote;
@@ -144,7 +145,7 @@ lexer_argv_split_n(const char *s, size_t len, char **buf, size_t bufsz,
 	for (i = 0; s[i] != '\0'; i++) {
 		if (s[i] == ' ' || s[i] == '\t')
 			continue;
-		if (s[i] == '#')
+		if (comments && s[i] == '#')
 			break;
 		quote = 0;
 		if (argc >= LEXER_MAX_ARGS) {
@@ -194,6 +195,19 @@ lexer_argv_split_n(const char *s, size_t len, char **buf, size_t bufsz,
 	*argcp = argc;
 	*argvp = argv;
 	return 0;
+}
+
+int
+lexer_argv_split_n(const char *s, size_t len, char **buf, size_t bufsz,
+    int *argcp, char ***argvp)
+{
+	return lexer_split(s, len, buf, bufsz, 1, argcp, argvp);
+}
+
+int
+lexer_argv_split_cmd(const char *s, int *argcp, char ***argvp)
+{
+	return lexer_split(s, strlen(s), NULL, 0, 0, argcp, argvp);
 }
 
 void

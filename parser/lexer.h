@@ -47,6 +47,12 @@ int lexer_argv_split_buf(
 int lexer_argv_split_n(const char *s, size_t maxlen, char **buf, size_t bufsz,
     int *argcp, char ***argvp);
 
+/*
+ * ssh's argv_split(s, ..., 0), for commands (KnownHostsCommand): the same
+ * words, but `#` is an ordinary byte. Free with lexer_argv_free.
+ */
+int lexer_argv_split_cmd(const char *s, int *argcp, char ***argvp);
+
 /* Strip ssh's trailing whitespace set (" \t\r\n\f") from line, never
  * removing the first byte. */
 void lexer_chop(char *line);

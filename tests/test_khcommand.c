@@ -1,6 +1,7 @@
 /*
- * Tests for launcher/khcommand.c: words split as ssh's argv_split() splits
- * them, and real runs of small programs: tokens expanded in the arguments
+ * Tests for launcher/khcommand.c (its words are split by
+ * lexer_argv_split_cmd, tested in test_lexer.c): real runs of small
+ * programs: tokens expanded in the arguments
  * (not in the program), output collected, a failing, relative, missing or
  * too talkative command handled as documented.
  */
@@ -18,46 +19,6 @@
 #include "launcher/khcommand.h"
 #include "launcher/log.h"
 #include "parser/options.h"
-
-/* Split s; expect n words equal to want[]. */
-static void
-kht_split(const char *s, int n, const char *const *want)
-{
-	char **v = NULL;
-	int c = -1, i;
-
-	ck_assert_msg(khcommand_split(s, &c, &v) == 0, "split %s", s);
-	ck_assert_msg(c == n, "%s: %d words, expected %d", s, c, n);
-	for (i = 0; i < n; i++)
-		ck_assert_str_eq(v[i], want[i]);
-	ck_assert_ptr_null(v[n]);
-	khcommand_split_free(c, v);
-}
-
-START_TEST(test_khcommand_split_as_ssh)
-{
-	static const char *const w1[] = { "/bin/x", "a", "b" };
-	static const char *const w2[] = { "/bin/x", "a b", "c d" };
-	static const char *const w3[] = { "/bin/x", "it's", "q\"q" };
-	static const char *const w4[] = { "/bin/x", "a b", "c\\d", "\\n" };
-	static const char *const w5[] = { "a'b'c" };
-	char **v = NULL;
-	int c = 0;
-
-	kht_split("  /bin/x\ta   b  ", 3, w1);
-	kht_split("/bin/x 'a b' \"c d\"", 3, w2);
-	kht_split("/bin/x it\\'s 'q\"q'", 3, w3);
-	/* A backslash escapes a blank, a quote or itself; before anything
-	 * else it stays. */
-	kht_split("/bin/x a\\ b c\\\\d \\n", 4, w4);
-	kht_split("\"a'b'c\"", 1, w5);
-	kht_split("", 0, NULL);
-	kht_split("   ", 0, NULL);
-	ck_assert_int_eq(khcommand_split("/bin/x 'open", &c, &v), -1);
-	ck_assert_ptr_null(v);
-	ck_assert_int_eq(khcommand_split("/bin/x \"open", &c, &v), -1);
-}
-END_TEST
 
 struct kht {
 	char dir[64];
@@ -196,7 +157,6 @@ khcommand_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_khcommand_split_as_ssh);
 	tcase_add_test(tc, test_khcommand_run_expands_and_reads);
 	tcase_add_test(tc, test_khcommand_run_failures);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,6 @@
 /*
- * Unit tests for parser/lexer.c: strdelim and argv_split as ssh has them.
+ * Unit tests for parser/lexer.c: strdelim and argv_split as ssh has them
+ * (with comments for config lines, without for commands).
  */
 #include "autoconf.h"
 
@@ -81,6 +82,50 @@ START_TEST(test_lexer_argv_split_comment_ends_line)
 	ck_assert_str_eq(av[0], "bob#x");
 	ck_assert_str_eq(av[1], "y");
 	lexer_argv_free(av, ac);
+}
+END_TEST
+
+/* Split s as a command; expect n words equal to want[]. */
+static void
+lxt_split_cmd(const char *s, int n, const char *const *want)
+{
+	char **v = NULL;
+	int c = -1, i;
+
+	ck_assert_msg(lexer_argv_split_cmd(s, &c, &v) == 0, "split %s", s);
+	ck_assert_msg(c == n, "%s: %d words, expected %d", s, c, n);
+	for (i = 0; i < n; i++)
+		ck_assert_str_eq(v[i], want[i]);
+	ck_assert_ptr_null(v[n]);
+	lexer_argv_free(v, c);
+}
+
+/* KnownHostsCommand's split (ssh: argv_split(..., 0)): the same words,
+ * and `#` is an ordinary byte. */
+START_TEST(test_lexer_argv_split_cmd_as_ssh)
+{
+	static const char *const w1[] = { "/bin/x", "a", "b" };
+	static const char *const w2[] = { "/bin/x", "a b", "c d" };
+	static const char *const w3[] = { "/bin/x", "it's", "q\"q" };
+	static const char *const w4[] = { "/bin/x", "a b", "c\\d", "\\n" };
+	static const char *const w5[] = { "a'b'c" };
+	static const char *const w6[] = { "/bin/x", "#h", "a#b", "#" };
+	char **v = NULL;
+	int c = 0;
+
+	lxt_split_cmd("  /bin/x\ta   b  ", 3, w1);
+	lxt_split_cmd("/bin/x 'a b' \"c d\"", 3, w2);
+	lxt_split_cmd("/bin/x it\\'s 'q\"q'", 3, w3);
+	/* A backslash escapes a blank, a quote or itself; before anything
+	 * else it stays. */
+	lxt_split_cmd("/bin/x a\\ b c\\\\d \\n", 4, w4);
+	lxt_split_cmd("\"a'b'c\"", 1, w5);
+	lxt_split_cmd("/bin/x #h a#b #", 4, w6);
+	lxt_split_cmd("", 0, NULL);
+	lxt_split_cmd("   ", 0, NULL);
+	ck_assert_int_eq(lexer_argv_split_cmd("/bin/x 'open", &c, &v), -1);
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(lexer_argv_split_cmd("/bin/x \"open", &c, &v), -1);
 }
 END_TEST
 
@@ -193,6 +238,7 @@ lexer_suite(void)
 	tcase_add_test(tc, test_lexer_strdelim_quoted_token);
 	tcase_add_test(tc, test_lexer_argv_split_quotes_and_escapes);
 	tcase_add_test(tc, test_lexer_argv_split_comment_ends_line);
+	tcase_add_test(tc, test_lexer_argv_split_cmd_as_ssh);
 	tcase_add_test(tc, test_lexer_argv_split_unterminated_quote_fails);
 	tcase_add_test(tc, test_lexer_argv_split_empty_quoted_argument);
 	tcase_add_test(tc, test_lexer_argv_split_buf_small_and_large);
