@@ -83,12 +83,6 @@ chip_start() {
 	echo "$CLIENT_PID" >>"$D/pgids"
 }
 
-# kh_is NAME TEXT: known_hosts after the run, exactly.
-kh_is() {
-	diff <(printf '%s' "$2") "$D/kh_$1" >/dev/null ||
-		fail "$1: known_hosts is not as expected:$(printf '\n')$(cat "$D/kh_$1")"
-}
-
 # works NAME HOST SINKPORT KH STRICT [EXTRA]: connects and forwards.
 works() {
 	local name=$1 host=$2 sink=$3 lp

@@ -90,12 +90,6 @@ count() {
 	[ "$n" -eq "$2" ] || fail "$1: '$3' appears $n times, not $2"
 }
 
-# kh_same NAME: known_hosts is what the scenario wrote.
-kh_same() {
-	diff <(printf '%s' "$2") "$D/kh_$1" >/dev/null ||
-		fail "$1: known_hosts changed:$(printf '\n')$(cat "$D/kh_$1")"
-}
-
 # works NAME HOST SINKPORT HOSTNODE KH [EXTRA]: connects and forwards.
 works() {
 	local name=$1 host=$2 sink=$3 lp
@@ -107,7 +101,7 @@ works() {
 	nk upload "127.0.0.1:$lp" --size 1K >/dev/null || fail "$name: upload through the forward"
 	client_stop "$CLIENT_PID"
 	cat "$D/$name.log"
-	kh_same "$name" "$5"
+	kh_is "$name" "$5"
 }
 
 # refused NAME HOST KH [EXTRA]: exits non-zero, never listens.
@@ -126,7 +120,7 @@ refused() {
 	[ "$CLIENT_STATUS" -ne 0 ] || fail "$name: the client exited 0"
 	topo_listening root "$lp" && fail "$name: something listens on $lp"
 	has "$name" "Host key verification failed."
-	kh_same "$name" "$3"
+	kh_is "$name" "$3"
 }
 
 quiet=("WARNING" "Permanently added" "authenticity" "Certificate" "No ED25519")

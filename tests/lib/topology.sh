@@ -39,6 +39,7 @@
 #   fail MSG / pass MSG / note MSG
 #   has NAME LINE...              each LINE is a whole line of NAME.log
 #   lacks NAME TEXT...            no line of NAME.log contains TEXT
+#   kh_is NAME TEXT               kh_NAME (known_hosts) is exactly TEXT
 #
 # Hook: a function topo_sshd_hook H DIR, when defined, prints lines for
 # host H's sshd_config (called once H's host key exists in DIR).
@@ -97,6 +98,13 @@ lacks() {
 		grep -qF -- "$t" "$TOPO_DIR/$name.log" && fail "$name: stderr has: $t"
 	done
 	return 0
+}
+
+# kh_is NAME TEXT: $TOPO_DIR/kh_NAME (the scenario's known_hosts) is
+# exactly TEXT after the run.
+kh_is() {
+	diff <(printf '%s' "$2") "$TOPO_DIR/kh_$1" >/dev/null ||
+		fail "$1: known_hosts is not as expected:$(printf '\n')$(cat "$TOPO_DIR/kh_$1")"
 }
 
 nk() {
