@@ -51,14 +51,14 @@ struct pump;
  * than 2 MiB (1-hop download, interleaved runs). */
 #define PUMP_WINDOW (2 * 1024 * 1024)
 #endif
-/* Delivered bytes between two window top-ups: one full packet, so the
- * sender's window never waits for more than one. The step matters far
- * more than the 2 MiB would suggest. Through three hops (bench/ab_bulk.sh,
- * aes128-gcm, 1 GB x 4, medians) a download ran 74 MB/s at 512 KiB,
- * 94 at 256 KiB, 107 at 96 KiB (OpenSSH's three packets), 115 at 64 KiB
- * and 123 at 32 KiB, against OpenSSH's 102; one hop did not change
- * (1 MiB had been 0.89x of OpenSSH there, 256 KiB 0.97-1.0x, 32 KiB
- * 1.04x). The cost is one WINDOW_ADJUST per 32 KiB back up the chain. */
+/* Delivered bytes between two window top-ups: one full packet. The step
+ * matters far more than the 2 MiB would suggest: through three hops
+ * (bench/ab_bulk.sh, aes128-gcm, 1 GB downloads, medians of 4 interleaved
+ * runs) 256 KiB ran 94 MB/s, 64 KiB 115 and 32 KiB 123, against OpenSSH's
+ * 102; in other runs 512 KiB fell to 74 and 96 KiB (OpenSSH's three
+ * packets) ran level with OpenSSH. One hop did not change (1 MiB had been
+ * 0.89x of OpenSSH there, 256 KiB 0.97-1.0x; 32 KiB 1.04x). The cost is
+ * one WINDOW_ADJUST per 32 KiB back up the chain. */
 #ifndef PUMP_WIN_STEP
 #define PUMP_WIN_STEP (32 * 1024)
 #endif
