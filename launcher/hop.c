@@ -1313,6 +1313,8 @@ hop_teardown(struct hop *h)
 	h->cf_state = HOP_CF_NONE;
 	free(h->cf_blob);
 	h->cf_blob = NULL;
+	free(h->kh_order);
+	h->kh_order = NULL;
 	loop_watch_del(&h->eng->loop, &h->w);
 	loop_timer_disarm(&h->eng->loop, &h->t_connect);
 	loop_timer_disarm(&h->eng->loop, &h->t_alive);

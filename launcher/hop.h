@@ -121,6 +121,7 @@ struct hop {
 	struct loop_watch cf_w;
 	struct loop_timer cf_t;
 	struct pump *cf_carrier;
+	char *kh_order; /* KnownHostsCommand "ORDER" output: CA lines count */
 	unsigned char *cf_buf; /* the request, then the reply so far */
 	size_t cf_len, cf_off; /* request length, bytes sent or received */
 	int cf_sent;

@@ -183,17 +183,18 @@ hostkey_prepare(struct hop *h)
 	 * (no key yet) to prefer the algorithms of the keys it prints, unless
 	 * HostKeyAlgorithms was given. sshfwd runs it the same way (a failure
 	 * ends the hop) and leaves the order to libssh's reading of the
-	 * files. */
+	 * files; a CA line in its output asks for the certificate as one in
+	 * a file does (hostkey_cert_algs). */
 	if (h->o->known_hosts_command != NULL &&
 	    (h->o->origin[OPT_HOST_KEY_ALGORITHMS].kind == ORIGIN_UNSET ||
 	        h->o->origin[OPT_HOST_KEY_ALGORITHMS].kind == ORIGIN_DEFAULT)) {
 		snprintf(name, sizeof(name), "%s", h->o->hostname);
 		for (i = 0; name[i] != '\0'; i++)
 			name[i] = (char)tolower((unsigned char)name[i]);
-		if (khcommand_run(
-		        h->o, "ORDER", name, NULL, NULL, &out, &len) != 0)
+		if (khcommand_run(h->o, "ORDER", name, NULL, &out, &len) != 0)
 			return -1;
-		free(out);
+		free(h->kh_order);
+		h->kh_order = out;
 	}
 	files = hostkey_files(h, &n);
 	if (files == NULL)
@@ -585,6 +586,7 @@ struct hk_ctx {
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
 	struct hostcert *cert; /* the server's certificate for key, if any */
+	char *cert_b64; /* its blob in base64 (KnownHostsCommand's %K) */
 	ssh_key ca; /* its CA's key */
 };
 
@@ -960,6 +962,12 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 	const char *fp = c->fp != NULL ? c->fp : "?";
 	struct hostcert *cert;
 	size_t cmdlen = 0;
+	/* What KnownHostsCommand's %t %f %K show: the certificate when the
+	 * server presented one (ssh loads the name's keys once, before any
+	 * plain-key retry), the fingerprint always of the plain key. */
+	struct khcommand_key kk = { c->key, c->fp,
+		c->cert != NULL ? c->cert->name : NULL,
+		c->cert != NULL ? c->cert_b64 : NULL };
 
 	memset(&f, 0, sizeof(f));
 	memset(&fi, 0, sizeof(fi));
@@ -990,8 +998,7 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 	/* KnownHostsCommand: more lines for the name, later for the
 	 * address; never for the port-less retry, as ssh. */
 	if (o->known_hosts_command != NULL && !clobber &&
-	    khcommand_run(o, "HOSTNAME", name, c->key, c->fp, &cmd, &cmdlen) !=
-	        0)
+	    khcommand_run(o, "HOSTNAME", name, &kk, &cmd, &cmdlen) != 0)
 		goto out;
 	if (c->cert != NULL) {
 		rc = hostkey_check_cert(c, name, port, clobber, cmd);
@@ -1014,8 +1021,7 @@ hostkey_check(struct hk_ctx *c, int port, int readonly, int clobber)
 		free(cmd);
 		cmd = NULL;
 		if (o->known_hosts_command != NULL && !clobber &&
-		    khcommand_run(
-		        o, "ADDRESS", ip, c->key, c->fp, &cmd, &cmdlen) != 0)
+		    khcommand_run(o, "ADDRESS", ip, &kk, &cmd, &cmdlen) != 0)
 			goto out;
 		hostkey_lookup(c->files, c->nfiles, ip, c->key, NULL, cmd,
 		    "KnownHostsCommand-ADDRESS", &fi);
@@ -1201,15 +1207,18 @@ hostkey_ca_line(void *ctx, const char *file, int lineno, char *p)
 	ssh_knownhosts_entry_free(ent);
 }
 
-/* Does some file name a CA for this host (as "[host]:port" or, off port
- * 22, as plain "host", which ssh's port-less retry looks up)? */
+/* Does some file, or the KnownHostsCommand "ORDER" output (cmd), name a
+ * CA for this host (as "[host]:port" or, off port 22, as plain "host",
+ * which ssh's port-less retry looks up)? */
 static int
-hostkey_ca_known(const struct options *o, char *const *files, size_t nfiles)
+hostkey_ca_known(const struct options *o, char *const *files, size_t nfiles,
+    char *cmd)
 {
 	struct hk_cascan s = { NULL, 0 };
 	char name[1024];
 	int port = o->port > 0 ? o->port : 22, pass;
 	size_t i;
+	FILE *fp;
 
 	for (pass = 0; pass < 2 && !s.found; pass++) {
 		if (pass == 1 && (o->host_key_alias != NULL || port == 22))
@@ -1220,6 +1229,10 @@ hostkey_ca_known(const struct options *o, char *const *files, size_t nfiles)
 		s.name = name;
 		for (i = 0; i < nfiles && !s.found; i++)
 			hostkey_each_line(files[i], hostkey_ca_line, &s);
+		if (!s.found && cmd != NULL && cmd[0] != '\0' &&
+		    (fp = fmemopen(cmd, strlen(cmd), "r")) != NULL)
+			hostkey_each_stream(fp, "KnownHostsCommand-ORDER",
+			    hostkey_ca_line, &s);
 	}
 	return s.found;
 }
@@ -1237,7 +1250,7 @@ hostkey_cert_algs(struct hop *h)
 	if (ssh_get_server_publickey(h->s, &key) != SSH_OK)
 		return NULL;
 	files = hostkey_files(h, &n);
-	if (files != NULL && hostkey_ca_known(h->o, files, n)) {
+	if (files != NULL && hostkey_ca_known(h->o, files, n, h->kh_order)) {
 		algs =
 		    hostcert_algs_for(ssh_key_type_to_char(ssh_key_type(key)),
 		        h->o->host_key_algorithms);
@@ -1310,6 +1323,10 @@ hostkey_cert_use(struct hk_ctx *c, const unsigned char *blob, size_t len)
 	for (i = 0; i < cert->nprincipals; i++)
 		log_msg(LOG_DEBUG2, "Server host certificate hostname: %s",
 		    cert->principals[i]);
+	if ((c->cert_b64 = base64_encode(blob, len)) == NULL) {
+		log_msg(LOG_DEBUG1, "host certificate: out of memory");
+		goto out;
+	}
 	c->cert = cert;
 	cert = NULL;
 out:
@@ -1364,6 +1381,7 @@ hostkey_verify(struct hop *h, const unsigned char *cert, size_t certlen)
 	r = hostkey_check(&c, h->o->port > 0 ? h->o->port : 22, HK_RDRW, 0);
 out:
 	hostcert_free(c.cert);
+	free(c.cert_b64);
 	ssh_key_free(c.ca);
 	if (c.files != NULL)
 		hostkey_files_free(c.files, c.nfiles);

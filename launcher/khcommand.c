@@ -55,7 +55,7 @@ khcommand_assemble(int argc, char **argv)
  */
 static int
 khcommand_expand(const struct options *o, const char *invocation,
-    const char *name, ssh_key key, const char *fp, int argc, char **argv,
+    const char *name, const struct khcommand_key *k, int argc, char **argv,
     char **xv)
 {
 	struct expand_token toks[EXPAND_MAX_KEYS];
@@ -75,8 +75,8 @@ khcommand_expand(const struct options *o, const char *invocation,
 	        (long)getuid()) != 0)
 		return -2;
 	/* "ORDER" runs before the key exchange: no key yet. */
-	if (key != NULL &&
-	    ssh_pki_export_pubkey_base64(key, &keytext) != SSH_OK)
+	if (k != NULL && k->cert_b64 == NULL &&
+	    ssh_pki_export_pubkey_base64(k->key, &keytext) != SSH_OK)
 		goto out;
 	n = expand_conn_tokens(&ci, toks);
 	toks[n].key = 'H';
@@ -84,12 +84,15 @@ khcommand_expand(const struct options *o, const char *invocation,
 	toks[n].key = 'I';
 	toks[n++].value = invocation;
 	toks[n].key = 't';
-	toks[n++].value =
-	    key != NULL ? ssh_key_type_to_char(ssh_key_type(key)) : "NONE";
+	toks[n++].value = k == NULL   ? "NONE"
+	    : k->cert_name != NULL    ? k->cert_name
+	                              : ssh_key_type_to_char(ssh_key_type(k->key));
 	toks[n].key = 'f';
-	toks[n++].value = fp != NULL ? fp : "NONE";
+	toks[n++].value = k != NULL && k->fp != NULL ? k->fp : "NONE";
 	toks[n].key = 'K';
-	toks[n++].value = keytext != NULL ? keytext : "NONE";
+	toks[n++].value = k != NULL && k->cert_b64 != NULL ? k->cert_b64
+	    : keytext != NULL                             ? keytext
+	                                                  : "NONE";
 	xv[0] = argv[0];
 	for (i = 1; i < argc; i++) {
 		r = expand_string(
@@ -161,7 +164,7 @@ khcommand_read(int fd, struct strbuf *b, long long deadline)
 
 int
 khcommand_run(const struct options *o, const char *invocation, const char *name,
-    ssh_key key, const char *fp, char **out, size_t *len)
+    const struct khcommand_key *k, char **out, size_t *len)
 {
 	struct strbuf b = STRBUF_INIT;
 	char tag[64], **av = NULL, **xv = NULL, *cmd = NULL;
@@ -190,7 +193,7 @@ khcommand_run(const struct options *o, const char *invocation, const char *name,
 	}
 	if ((xv = calloc((size_t)ac + 1, sizeof(*xv))) == NULL)
 		goto out;
-	rc = khcommand_expand(o, invocation, name, key, fp, ac, av, xv);
+	rc = khcommand_expand(o, invocation, name, k, ac, av, xv);
 	if (rc != 0) {
 		r = rc == -2 ? -2 : -1;
 		goto out;

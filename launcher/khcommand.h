@@ -26,9 +26,21 @@ struct options;
 #define KHCOMMAND_OUTPUT_MAX (4u * 1024 * 1024)
 
 /*
+ * The server's key as %t %f %K show it. When the server presented a
+ * certificate, ssh shows the certificate's type name and blob but the
+ * plain key's fingerprint: cert_name and cert_b64 (base64) are set then.
+ */
+struct khcommand_key {
+	ssh_key key;
+	const char *fp; /* as shown: SHA256:... or MD5:... */
+	const char *cert_name; /* "ssh-ed25519-cert-v01@openssh.com", or NULL */
+	const char *cert_b64;
+};
+
+/*
  * Run o->known_hosts_command for the lookup name (invocation "HOSTNAME" or
- * "ADDRESS") and the server's key (fp its fingerprint as shown), or for
- * "ORDER" before the key exchange (key and fp NULL: %t %f %K are "NONE"). Returns 0
+ * "ADDRESS") and the server's key k, or for "ORDER" before the key
+ * exchange (k NULL: %t %f %K are "NONE"). Returns 0
  * with *out the malloc'd output (NUL-terminated, *len bytes), or with *out
  * NULL when ssh would go on without it (a command that is not an absolute
  * path, cannot be found, has unbalanced quotes or no words: logged in
@@ -37,6 +49,6 @@ struct options;
  * "KnownHostsCommand failed"; ssh exits there); -2 on out of memory.
  */
 int khcommand_run(const struct options *o, const char *invocation,
-    const char *name, ssh_key key, const char *fp, char **out, size_t *len);
+    const char *name, const struct khcommand_key *k, char **out, size_t *len);
 
 #endif

@@ -16,7 +16,8 @@
 # certificate (refused under StrictHostKeyChecking yes, accepted when the
 # plain key is known); the CA or the host key @revoked: refused as revoked
 # "ED25519-CERT"; HostKeyAlgorithms without certificates: the plain key.
-# VisualHostKey: the picture titled "[ED25519-CERT]".
+# VisualHostKey: the picture titled "[ED25519-CERT]". KnownHostsCommand:
+# a CA line in its output asks for the certificate, %t %K show it.
 # shellcheck source=lib/topology.sh
 . "$(dirname "$0")/lib/topology.sh"
 e2e_timeout 300 "$@"
@@ -222,5 +223,26 @@ works hka_plain_known hc "$sink1" h1 "@cert-authority * $ca
 $IP $key1
 " "	HostKeyAlgorithms ssh-ed25519,ecdsa-sha2-nistp256"
 lacks hka_plain_known "${quiet[@]}"
+
+# The CA known only from KnownHostsCommand: its "ORDER" run (before the
+# key exchange) asks for the certificate, its "HOSTNAME" run is shown the
+# certificate (%t its type, %K its blob) with the plain key's fingerprint.
+cat >"$D/khc.sh" <<EOF
+#!/bin/sh
+echo "\$*" >>"$D/khc_args"
+echo "@cert-authority * $ca"
+EOF
+chmod 755 "$D/khc.sh"
+: >"$D/khc_args"
+works khc_ca hc "$sink1" h1 "" "	KnownHostsCommand $D/khc.sh %I %t %f %K"
+lacks khc_ca "${quiet[@]}"
+fp1=$(ssh-keygen -l -f "$D/h1/ssh_host_ed25519_key.pub" | cut -d' ' -f2)
+cert1=$(cut -d' ' -f2 "$D/h1/ssh_host_ed25519_key-cert.pub")
+want="ORDER NONE NONE NONE
+HOSTNAME ssh-ed25519-cert-v01@openssh.com $fp1 $cert1"
+[ "$(cat "$D/khc_args")" = "$want" ] || fail "khc_ca: KnownHostsCommand ran with
+$(cat "$D/khc_args")
+not
+$want"
 
 pass "host certificates as ssh 9.2 ($CLIENT)"

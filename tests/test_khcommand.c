@@ -25,6 +25,7 @@ struct kht {
 	char script[128];
 	struct options o;
 	ssh_key key;
+	struct khcommand_key kk; /* key, "SHA256:fp", no certificate */
 };
 
 /* A scratch dir, a generated key, options for host "h.example". */
@@ -40,6 +41,9 @@ kht_setup(struct kht *t)
 	ck_assert_int_eq(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/k.pub", t->dir);
 	ck_assert_int_eq(ssh_pki_import_pubkey_file(path, &t->key), SSH_OK);
+	memset(&t->kk, 0, sizeof(t->kk));
+	t->kk.key = t->key;
+	t->kk.fp = "SHA256:fp";
 	options_init(&t->o);
 	t->o.hostname = strdup("h.example");
 	t->o.host_arg = strdup("halias");
@@ -81,8 +85,8 @@ kht_run(struct kht *t, const char *command, char **out)
 
 	free(t->o.known_hosts_command);
 	t->o.known_hosts_command = strdup(command);
-	r = khcommand_run(&t->o, "HOSTNAME", "[h.example]:2222", t->key,
-	    "SHA256:fp", out, &len);
+	r = khcommand_run(&t->o, "HOSTNAME", "[h.example]:2222", &t->kk, out,
+	    &len);
 	if (*out != NULL)
 		ck_assert_uint_eq(len, strlen(*out));
 	return r;
@@ -107,6 +111,16 @@ START_TEST(test_khcommand_run_expands_and_reads)
 	ck_assert_str_eq(out, want);
 	ssh_string_free_char(b64);
 	free(out);
+	/* A certificate: its type and blob, the plain key's fingerprint. */
+	t.kk.cert_name = "ssh-ed25519-cert-v01@openssh.com";
+	t.kk.cert_b64 = "AAAAIHNzaC1lZDI1NTE5LWNlcnQ=";
+	snprintf(cmd, sizeof(cmd), "%s %%t %%f %%K", t.script);
+	ck_assert_int_eq(kht_run(&t, cmd, &out), 0);
+	ck_assert_str_eq(out,
+	    "ssh-ed25519-cert-v01@openssh.com|SHA256:fp|"
+	    "AAAAIHNzaC1lZDI1NTE5LWNlcnQ=|\nsecond line\n");
+	free(out);
+	t.kk.cert_name = t.kk.cert_b64 = NULL;
 	/* Nothing printed: an empty output, not a skip. */
 	kht_script(&t, "exit 0");
 	ck_assert_int_eq(kht_run(&t, t.script, &out), 0);
