@@ -1211,8 +1211,8 @@ hostkey_ca_line(void *ctx, const char *file, int lineno, char *p)
  * CA for this host (as "[host]:port" or, off port 22, as plain "host",
  * which ssh's port-less retry looks up)? */
 static int
-hostkey_ca_known(const struct options *o, char *const *files, size_t nfiles,
-    char *cmd)
+hostkey_ca_known(
+    const struct options *o, char *const *files, size_t nfiles, char *cmd)
 {
 	struct hk_cascan s = { NULL, 0 };
 	char name[1024];
@@ -1231,8 +1231,8 @@ hostkey_ca_known(const struct options *o, char *const *files, size_t nfiles,
 			hostkey_each_line(files[i], hostkey_ca_line, &s);
 		if (!s.found && cmd != NULL && cmd[0] != '\0' &&
 		    (fp = fmemopen(cmd, strlen(cmd), "r")) != NULL)
-			hostkey_each_stream(fp, "KnownHostsCommand-ORDER",
-			    hostkey_ca_line, &s);
+			hostkey_each_stream(
+			    fp, "KnownHostsCommand-ORDER", hostkey_ca_line, &s);
 	}
 	return s.found;
 }

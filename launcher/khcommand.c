@@ -84,15 +84,15 @@ khcommand_expand(const struct options *o, const char *invocation,
 	toks[n].key = 'I';
 	toks[n++].value = invocation;
 	toks[n].key = 't';
-	toks[n++].value = k == NULL   ? "NONE"
-	    : k->cert_name != NULL    ? k->cert_name
-	                              : ssh_key_type_to_char(ssh_key_type(k->key));
+	toks[n++].value = k == NULL ? "NONE"
+	    : k->cert_name != NULL  ? k->cert_name
+	                           : ssh_key_type_to_char(ssh_key_type(k->key));
 	toks[n].key = 'f';
 	toks[n++].value = k != NULL && k->fp != NULL ? k->fp : "NONE";
 	toks[n].key = 'K';
 	toks[n++].value = k != NULL && k->cert_b64 != NULL ? k->cert_b64
-	    : keytext != NULL                             ? keytext
-	                                                  : "NONE";
+	    : keytext != NULL                              ? keytext
+	                                                   : "NONE";
 	xv[0] = argv[0];
 	for (i = 1; i < argc; i++) {
 		r = expand_string(

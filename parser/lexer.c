@@ -118,8 +118,8 @@ lexer_argv_split_buf(
 
 /* The one splitter; comments: a word starting with `#` ends the line. */
 static int
-lexer_split(const char *s, size_t len, char **buf, size_t bufsz,
-    int comments, int *argcp, char ***argvp)
+lexer_split(const char *s, size_t len, char **buf, size_t bufsz, int comments,
+    int *argcp, char ***argvp)
 {
 	char **argv, *arg, *store;
 	int argc = 0, quote;
