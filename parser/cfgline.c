@@ -1054,18 +1054,18 @@ cfgline_include(struct cfg *c, int ac, char **av, const char *filename,
 	char *arg, *arg2 = NULL, *home_exp = NULL;
 	glob_t gl;
 	size_t i;
-	int r, oactive, value = 0, er;
+	int r, oactive, value = 0, er, ret = -1;
 	const char *home;
 
 	while ((arg = cfgline_argv_next(&ac, &av)) != NULL) {
 		if (*arg == '\0') {
 			E_LINE(0, "include-empty", "keyword %s empty argument",
 			    "include");
-			return -1;
+			goto out;
 		}
 		if (*arg == '~' && (flags & CFG_USERCONF) == 0) {
 			E_LINE(1, "include-path", "bad include path %s.", arg);
-			return -1;
+			goto out;
 		}
 		free(arg2);
 		arg2 = NULL;
@@ -1099,9 +1099,7 @@ cfgline_include(struct cfg *c, int ac, char **av, const char *filename,
 		} else if (r != 0) {
 			E_LINE(1, "include-glob", "glob failed for %s.", arg2);
 			globfree(&gl);
-			free(arg2);
-			free(home_exp);
-			return -1;
+			goto out;
 		}
 		oactive = *activep;
 		for (i = 0; i < gl.gl_pathc; i++) {
@@ -1116,9 +1114,7 @@ cfgline_include(struct cfg *c, int ac, char **av, const char *filename,
 			er = errno;
 			if (c->fatal || c->oom) {
 				globfree(&gl);
-				free(arg2);
-				free(home_exp);
-				return -1;
+				goto out;
 			}
 			if (r != 1 && er != ENOENT) {
 				E_BARE("include-open",
@@ -1126,10 +1122,8 @@ cfgline_include(struct cfg *c, int ac, char **av, const char *filename,
 				    "%.100s",
 				    gl.gl_pathv[i], strerror(er));
 				globfree(&gl);
-				free(arg2);
-				free(home_exp);
 				*activep = oactive;
-				return -1;
+				goto out;
 			}
 			*activep = oactive;
 			if (r != 1)
@@ -1137,15 +1131,17 @@ cfgline_include(struct cfg *c, int ac, char **av, const char *filename,
 		}
 		globfree(&gl);
 	}
-	free(arg2);
-	free(home_exp);
 	*argsleft = 0;
-	return value;
+	ret = value;
+	goto out;
 oom:
+	c->oom = 1;
+out:
+	/* Every exit: an error on a later argument must not leak the path
+	 * built for an earlier one (the fuzzer found "Include ~/x \"\""). */
 	free(arg2);
 	free(home_exp);
-	c->oom = 1;
-	return -1;
+	return ret;
 }
 
 /* ForwardAgent / IdentityAgent path validation and assignment. */
