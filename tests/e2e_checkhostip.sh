@@ -91,10 +91,7 @@ works() {
 	note "$name"
 	lp=$(topo_freeport)
 	chip_start "$name" -L "$lp:127.0.0.1:$sink" "$host"
-	client_wait_ready "$CLIENT_PID" root "$lp"
-	nk upload "127.0.0.1:$lp" --size 1K >/dev/null || fail "$name: upload through the forward"
-	client_stop "$CLIENT_PID"
-	cat "$D/$name.log"
+	client_forwarded "$name" "$lp"
 }
 
 # refused NAME HOST KH STRICT [EXTRA]: exits non-zero, never listens.
@@ -105,14 +102,7 @@ refused() {
 	note "$name"
 	lp=$(topo_freeport)
 	chip_start "$name" -L "$lp:127.0.0.1:$sink1" "$host"
-	client_wait_exit "$CLIENT_PID" 30
-	cat "$D/$name.log"
-	[ "$CLIENT_STATUS" != running ] || {
-		client_stop "$CLIENT_PID"
-		fail "$name: the client is still running"
-	}
-	[ "$CLIENT_STATUS" -ne 0 ] || fail "$name: the client exited 0"
-	topo_listening root "$lp" && fail "$name: something listens on $lp"
+	client_refused "$name" "$lp"
 	has "$name" "Host key verification failed."
 }
 

@@ -40,6 +40,8 @@
 #   has NAME LINE...              each LINE is a whole line of NAME.log
 #   lacks NAME TEXT...            no line of NAME.log contains TEXT
 #   kh_is NAME TEXT               kh_NAME (known_hosts) is exactly TEXT
+#   client_forwarded NAME LP      the client listens on LP and forwards 1 KiB
+#   client_refused NAME LP        the client exits non-zero, never on LP
 #
 # Hook: a function topo_sshd_hook H DIR, when defined, prints lines for
 # host H's sshd_config (called once H's host key exists in DIR).
@@ -97,6 +99,30 @@ lacks() {
 	for t in "$@"; do
 		grep -qF -- "$t" "$TOPO_DIR/$name.log" && fail "$name: stderr has: $t"
 	done
+	return 0
+}
+
+# client_forwarded NAME LP: the client started as NAME (CLIENT_PID) comes
+# up listening on LP, 1 KiB goes through that forward to its sink; then it
+# is stopped and its log printed.
+client_forwarded() {
+	client_wait_ready "$CLIENT_PID" root "$2"
+	nk upload "127.0.0.1:$2" --size 1K >/dev/null || fail "$1: upload through the forward"
+	client_stop "$CLIENT_PID"
+	cat "$TOPO_DIR/$1.log"
+}
+
+# client_refused NAME LP: the client started as NAME (CLIENT_PID) exits
+# non-zero within 30 s (its log is printed) and never listened on LP.
+client_refused() {
+	client_wait_exit "$CLIENT_PID" 30
+	cat "$TOPO_DIR/$1.log"
+	[ "$CLIENT_STATUS" != running ] || {
+		client_stop "$CLIENT_PID"
+		fail "$1: the client is still running"
+	}
+	[ "$CLIENT_STATUS" -ne 0 ] || fail "$1: the client exited 0"
+	topo_listening root "$2" && fail "$1: something listens on $2"
 	return 0
 }
 
