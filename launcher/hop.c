@@ -672,40 +672,75 @@ hop_carrier_closed(struct pump *p)
 		    h->eng->hops[h->index - 1]->name);
 }
 
+/*
+ * A pump on the hop before h for a direct-tcpip channel to h's HostName
+ * and Port, over a new socketpair whose other end goes to *fd (socket
+ * buffers of sockbuf bytes when > 0). The callbacks get h as p->data. The
+ * channel is not asked for yet (hop_via_prev_open): its callbacks may run
+ * at once, so the caller gets ready for them first. NULL on failure, with
+ * errno (ENOMEM: no pump).
+ */
+static struct pump *
+hop_via_prev(struct hop *h, const char *what, int sockbuf, pump_open_fn on_open,
+    pump_close_fn on_close, int *fd)
+{
+	char desc[512];
+	struct pump *p;
+	int sv[2], i;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return NULL;
+	for (i = 0; i < 2 && sockbuf > 0; i++) {
+		(void)setsockopt(
+		    sv[i], SOL_SOCKET, SO_SNDBUF, &sockbuf, sizeof(sockbuf));
+		(void)setsockopt(
+		    sv[i], SOL_SOCKET, SO_RCVBUF, &sockbuf, sizeof(sockbuf));
+	}
+	snprintf(
+	    desc, sizeof(desc), "hop %zu %s %s", h->index + 1, what, h->peer);
+	/* pump_new closes sv[1] when it fails. */
+	p = pump_new(h->eng, h->eng->hops[h->index - 1], sv[1], NULL, desc);
+	if (p == NULL) {
+		close(sv[0]);
+		errno = ENOMEM;
+		return NULL;
+	}
+	p->data = h;
+	p->on_open = on_open;
+	p->on_close = on_close;
+	p->quiet_close = 1;
+	*fd = sv[0];
+	return p;
+}
+
+/* Ask for hop_via_prev's channel (OpenSSH's -W sends this originator
+ * when it has no socket peer). pump_open_tcp's 0 or -1. */
+static int
+hop_via_prev_open(struct hop *h, struct pump *p)
+{
+	return pump_open_tcp(p, h->o->hostname,
+	    h->o->port > 0 ? h->o->port : 22, "127.0.0.1", 65535);
+}
+
 static int
 hop_start_carrier(struct hop *h)
 {
-	struct hop *prev = h->eng->hops[h->index - 1];
-	int sv[2], sz = HOP_SOCKBUF;
-	char desc[512];
 	struct pump *p;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		hop_fail(h, "socketpair: %s", strerror(errno));
-		return -1;
-	}
-	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	(void)setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	(void)setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	(void)setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	h->lib_fd = sv[0];
-	snprintf(
-	    desc, sizeof(desc), "hop %zu carrier to %s", h->index + 1, h->peer);
-	p = pump_new(h->eng, prev, sv[1], NULL, desc);
-	if (p == NULL) {
+	p = hop_via_prev(h, "carrier to", HOP_SOCKBUF, hop_carrier_opened,
+	    hop_carrier_closed, &h->lib_fd);
+	if (p == NULL && errno == ENOMEM) {
 		hop_fail(h, "out of memory");
 		return -1;
 	}
+	if (p == NULL) {
+		hop_fail(h, "socketpair: %s", strerror(errno));
+		return -1;
+	}
 	h->carrier = p;
-	p->data = h;
-	p->on_open = hop_carrier_opened;
-	p->on_close = hop_carrier_closed;
-	p->quiet_close = 1;
-	log_msg(
-	    LOG_DEBUG1, "Opening channel to %s via %s", h->peer, prev->name);
-	/* OpenSSH's -W sends this originator when it has no socket peer. */
-	(void)pump_open_tcp(p, h->o->hostname, h->o->port > 0 ? h->o->port : 22,
-	    "127.0.0.1", 65535);
+	log_msg(LOG_DEBUG1, "Opening channel to %s via %s", h->peer,
+	    h->eng->hops[h->index - 1]->name);
+	(void)hop_via_prev_open(h, p);
 	return h->state == HOP_DEAD ? -1 : 0;
 }
 
@@ -1133,10 +1168,6 @@ hop_cf_start(struct hop *h, const char *algs)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	struct hop *prev;
-	struct pump *p;
-	char desc[512];
-	int sv[2];
 
 	h->cf_buf = malloc(HOSTCERT_REPLY_MAX);
 	if (h->cf_buf == NULL)
@@ -1157,21 +1188,11 @@ hop_cf_start(struct hop *h, const char *algs)
 		    errno != EINPROGRESS)
 			goto fail;
 	} else {
-		prev = h->eng->hops[h->index - 1];
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		h->cf_carrier = hop_via_prev(h, "certificate fetch from", 0,
+		    hop_cf_opened, hop_cf_closed, &h->cf_fd);
+		if (h->cf_carrier == NULL)
 			goto fail;
-		h->cf_fd = sv[0];
-		(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
-		snprintf(desc, sizeof(desc),
-		    "hop %zu certificate fetch from %s", h->index + 1, h->peer);
-		p = pump_new(h->eng, prev, sv[1], NULL, desc);
-		if (p == NULL)
-			goto fail;
-		h->cf_carrier = p;
-		p->data = h;
-		p->on_open = hop_cf_opened;
-		p->on_close = hop_cf_closed;
-		p->quiet_close = 1;
+		(void)fcntl(h->cf_fd, F_SETFL, O_NONBLOCK);
 	}
 	if (loop_watch_add(&h->eng->loop, &h->cf_w, h->cf_fd, EPOLLOUT) != 0)
 		goto fail;
@@ -1182,9 +1203,7 @@ hop_cf_start(struct hop *h, const char *algs)
 	h->cf_state = HOP_CF_RUNNING;
 	log_msg(LOG_DEBUG1, "%s: fetching the host certificate (%s)", h->name,
 	    algs);
-	if (h->cf_carrier != NULL &&
-	    pump_open_tcp(h->cf_carrier, h->o->hostname,
-	        h->o->port > 0 ? h->o->port : 22, "127.0.0.1", 65535) != 0)
+	if (h->cf_carrier != NULL && hop_via_prev_open(h, h->cf_carrier) != 0)
 		hop_cf_finish(h, "the jump host could not open a channel");
 	return 0;
 fail:
