@@ -770,9 +770,9 @@ pump_drain_down(struct pump *p)
 /*
  * channel -> fd: keep the peer's send window near PUMP_WINDOW while the fd
  * keeps up, topping it up every PUMP_WIN_STEP bytes delivered (OpenSSH
- * adjusts after three packets; one is faster through jump hosts). libssh 0.10 alone lets the window
- * fall from 1.28 MB to 640 KB before it adjusts, and the sending sshd then
- * waits with nothing to do. libssh has no call for it, but a read asking
+ * adjusts after three packets; one is faster through jump hosts). libssh
+ * 0.10 alone lets the window fall from 1.28 MB to 640 KB before it
+ * adjusts, and the sending sshd then waits with nothing to do. libssh has no call for it, but a read asking
  * for more than its window grows the window to that size first; with the
  * buffer empty (callbacks deliver everything while not backlogged) the
  * read itself returns at most what one nonblocking pass brings in, which
