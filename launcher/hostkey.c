@@ -12,7 +12,6 @@
 #include "autoconf.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -37,6 +36,7 @@
 #include "parser/base64.h"
 #include "parser/diag.h"
 #include "parser/keywords.h"
+#include "parser/lexer.h"
 #include "parser/options.h"
 #include "parser/sha1.h"
 #include "parser/strbuf.h"
@@ -91,15 +91,13 @@ hostkey_name_port(const struct options *o, int port, char *buf, size_t len)
 {
 	const char *h =
 	    o->host_key_alias != NULL ? o->host_key_alias : o->hostname;
-	size_t i;
 	int n;
 
 	if (o->host_key_alias != NULL || port == 0 || port == 22)
 		n = snprintf(buf, len, "%s", h);
 	else
 		n = snprintf(buf, len, "[%s]:%d", h, port);
-	for (i = 0; buf[i] != '\0'; i++)
-		buf[i] = (char)tolower((unsigned char)buf[i]);
+	lexer_lowercase(buf);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
@@ -177,7 +175,7 @@ hostkey_prepare(struct hop *h)
 {
 	char **files, *e, name[1024], *out = NULL;
 	size_t n = 0, nu = h->o->user_hostfiles.n ? h->o->user_hostfiles.n : 2;
-	size_t i, len = 0;
+	size_t len = 0;
 
 	/* KnownHostsCommand "ORDER": ssh 9.2 runs it before the key exchange
 	 * (no key yet) to prefer the algorithms of the keys it prints, unless
@@ -189,8 +187,7 @@ hostkey_prepare(struct hop *h)
 	    (h->o->origin[OPT_HOST_KEY_ALGORITHMS].kind == ORIGIN_UNSET ||
 	        h->o->origin[OPT_HOST_KEY_ALGORITHMS].kind == ORIGIN_DEFAULT)) {
 		snprintf(name, sizeof(name), "%s", h->o->hostname);
-		for (i = 0; name[i] != '\0'; i++)
-			name[i] = (char)tolower((unsigned char)name[i]);
+		lexer_lowercase(name);
 		if (khcommand_run(h->o, "ORDER", name, NULL, &out, &len) != 0)
 			return -1;
 		free(h->kh_order);
@@ -397,15 +394,14 @@ hostkey_line(const struct options *o, const char *name, ssh_key key)
 	char *b64 = NULL, *lname = NULL, *s64 = NULL, *m64 = NULL;
 	char *line = NULL, hashed[80];
 	const char *host, *type = ssh_key_type_to_char(ssh_key_type(key));
-	size_t i, n;
+	size_t n;
 
 	if (type == NULL || ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK)
 		goto out;
 	lname = strdup(name);
 	if (lname == NULL)
 		goto out;
-	for (i = 0; lname[i] != '\0'; i++)
-		lname[i] = (char)tolower((unsigned char)lname[i]);
+	lexer_lowercase(lname);
 	if (o->hash_known_hosts == 1) {
 		if (hostcert_random(salt, sizeof(salt)) != 0)
 			goto out;
@@ -893,7 +889,6 @@ hostkey_check_cert(
 	const char *type = hostcert_type_name(c->cert), *reason = NULL;
 	char principal[1024];
 	struct hk_found f;
-	size_t i;
 	int r = 1;
 	time_t now = time(NULL);
 
@@ -912,9 +907,7 @@ hostkey_check_cert(
 		    o->host_key_alias != NULL ? o->host_key_alias
 		                              : o->hostname);
 		if (o->host_key_alias == NULL)
-			for (i = 0; principal[i] != '\0'; i++)
-				principal[i] =
-				    (char)tolower((unsigned char)principal[i]);
+			lexer_lowercase(principal);
 		if (hostcert_check(c->cert, principal, o->ca_sign_algorithms,
 		        now < 0 ? 0 : (uint64_t)now, &reason) != 0) {
 			log_msg(LOG_ERROR, "%s", reason);
