@@ -14,13 +14,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
 
 #include "launcher/khcommand.h"
 #include "launcher/log.h"
+#include "launcher/loop.h"
 #include "parser/expand.h"
 #include "parser/lexer.h"
 #include "parser/options.h"
@@ -113,36 +113,26 @@ out:
 	return r;
 }
 
-/* Milliseconds since some fixed point (CLOCK_MONOTONIC). */
-static long long
-khcommand_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Read the child's output from fd until EOF, the deadline or the size
  * bound. 0 at EOF, -1 timed out, -3 too much, -2 out of memory.
  */
 static int
-khcommand_read(int fd, struct strbuf *b, long long deadline)
+khcommand_read(int fd, struct strbuf *b, uint64_t deadline)
 {
 	char buf[16384];
 	struct pollfd p;
 	ssize_t got;
-	long long left;
+	uint64_t now;
 
 	for (;;) {
-		left = deadline - khcommand_now_ms();
-		if (left <= 0)
+		now = loop_now_ms();
+		if (now >= deadline)
 			return -1;
 		p.fd = fd;
 		p.events = POLLIN;
 		p.revents = 0;
-		if (poll(&p, 1, (int)left) < 0) {
+		if (poll(&p, 1, (int)(deadline - now)) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
@@ -171,7 +161,7 @@ khcommand_run(const struct options *o, const char *invocation, const char *name,
 	struct stat st;
 	sigset_t none;
 	int ac = 0, p[2] = { -1, -1 }, devnull, rc, status = 0, r = -2, i;
-	long long deadline;
+	uint64_t deadline;
 	pid_t pid = -1, w = 0;
 
 	*out = NULL;
@@ -246,13 +236,13 @@ khcommand_run(const struct options *o, const char *invocation, const char *name,
 	}
 	close(p[1]);
 	p[1] = -1;
-	deadline = khcommand_now_ms() + KHCOMMAND_TIMEOUT_MS;
+	deadline = loop_now_ms() + KHCOMMAND_TIMEOUT_MS;
 	rc = khcommand_read(p[0], &b, deadline);
 	close(p[0]);
 	p[0] = -1;
 	/* Output ended: the exit is awaited until the same deadline. */
 	while (rc == 0 && (w = waitpid(pid, &status, WNOHANG)) == 0) {
-		if (khcommand_now_ms() >= deadline)
+		if (loop_now_ms() >= deadline)
 			rc = -1;
 		else
 			(void)poll(NULL, 0, 10);
