@@ -22,6 +22,7 @@
 #include "launcher/agent.h"
 #include "launcher/log.h"
 #include "launcher/path.h"
+#include "launcher/wire.h"
 #include "parser/base64.h"
 
 #define AG_FAILURE 5
@@ -51,22 +52,6 @@ struct agent {
 	char *show_comment;
 };
 
-static void
-agent_put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-static uint32_t
-agent_get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /* A length-prefixed string at *off in msg; advances *off. 0 or -1. */
 static int
 agent_get_string(const unsigned char *msg, size_t len, size_t *off,
@@ -76,7 +61,7 @@ agent_get_string(const unsigned char *msg, size_t len, size_t *off,
 
 	if (len - *off < 4)
 		return -1;
-	l = agent_get_u32(msg + *off);
+	l = wire_get_u32(msg + *off);
 	if (l > len - *off - 4)
 		return -1;
 	*p = msg + *off + 4;
@@ -130,7 +115,7 @@ agent_read_msg(int fd, unsigned char **msg, size_t *len)
 	*len = 0;
 	if (agent_read_all(fd, hdr, 4) != 0)
 		return -1;
-	l = agent_get_u32(hdr);
+	l = wire_get_u32(hdr);
 	if (l == 0 || l > AGENT_MSG_MAX)
 		return -1;
 	*msg = malloc(l);
@@ -150,7 +135,7 @@ agent_write_msg(int fd, const unsigned char *msg, size_t len)
 {
 	unsigned char hdr[4];
 
-	agent_put_u32(hdr, (uint32_t)len);
+	wire_put_u32(hdr, (uint32_t)len);
 	if (agent_write_all(fd, hdr, 4) != 0)
 		return -1;
 	return agent_write_all(fd, msg, len);
@@ -198,7 +183,7 @@ agent_parse_identities(struct agent *ag, const unsigned char *msg, size_t len)
 
 	if (len < 5 || msg[0] != AG_IDENTITIES_ANSWER)
 		return -1;
-	count = agent_get_u32(msg + 1);
+	count = wire_get_u32(msg + 1);
 	cap = count < AGENT_KEYS_MAX ? count : AGENT_KEYS_MAX;
 	ag->keys = calloc(cap + 1, sizeof(*ag->keys));
 	ag->comments = calloc(cap + 1, sizeof(*ag->comments));
@@ -315,11 +300,11 @@ agent_answer_identities(struct agent *ag, int fd)
 		return -1;
 	}
 	m[0] = AG_IDENTITIES_ANSWER;
-	agent_put_u32(m + 1, ag->show.p != NULL ? 1 : 0);
+	wire_put_u32(m + 1, ag->show.p != NULL ? 1 : 0);
 	if (ag->show.p != NULL) {
-		agent_put_u32(m + 5, (uint32_t)ag->show.len);
+		wire_put_u32(m + 5, (uint32_t)ag->show.len);
 		memcpy(m + 9, ag->show.p, ag->show.len);
-		agent_put_u32(m + 9 + ag->show.len, (uint32_t)cl);
+		wire_put_u32(m + 9 + ag->show.len, (uint32_t)cl);
 		if (cl > 0)
 			memcpy(m + 13 + ag->show.len, ag->show_comment, cl);
 	}
@@ -354,7 +339,7 @@ agent_rewrite_sign(
 	if (m == NULL)
 		goto out;
 	m[0] = AG_SIGN_REQUEST;
-	agent_put_u32(m + 1, (uint32_t)ag->sign.len);
+	wire_put_u32(m + 1, (uint32_t)ag->sign.len);
 	memcpy(m + 5, ag->sign.p, ag->sign.len);
 	memcpy(m + 5 + ag->sign.len, msg + off, rest);
 out:

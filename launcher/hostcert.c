@@ -2,7 +2,7 @@
  * hostcert: parse and check OpenSSH host certificates, and fetch one from
  * a server whose session (libssh 0.10) could only negotiate the plain key.
  *
- * Every read of a blob goes through struct hc_rd, which checks each length
+ * Every read of a blob goes through struct wire_rd, which checks each length
  * against what is left: certificates come off the network. The CA
  * signature is verified with libcrypto (OpenSSL 3 EVP) over the blob up to
  * the signature, as ssh's cert_parse() does; which signature algorithms
@@ -23,6 +23,7 @@
 #include <openssl/param_build.h>
 
 #include "launcher/hostcert.h"
+#include "launcher/wire.h"
 #include "parser/match.h"
 
 /* ssh's RSA bounds (SSH_RSA_MINIMUM_MODULUS_SIZE, OPENSSL_RSA_MAX_MODULUS_BITS). */
@@ -55,11 +56,6 @@ static const struct hc_type hc_types[] = {
 };
 #define HC_NTYPES (sizeof(hc_types) / sizeof(hc_types[0]))
 
-struct hc_rd {
-	const unsigned char *p;
-	size_t left;
-};
-
 /* A key's fields: ed25519 a = pk; ecdsa a = point; rsa a = e, b = n
  * (mpints without leading zeros). */
 struct hc_fields {
@@ -69,61 +65,16 @@ struct hc_fields {
 	size_t blen;
 };
 
-static int
-hc_take(struct hc_rd *r, size_t n, const unsigned char **out)
-{
-	if (n > r->left)
-		return -1;
-	*out = r->p;
-	r->p += n;
-	r->left -= n;
-	return 0;
-}
-
-static int
-hc_u32(struct hc_rd *r, uint32_t *v)
-{
-	const unsigned char *p;
-
-	if (hc_take(r, 4, &p) != 0)
-		return -1;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-	    p[3];
-	return 0;
-}
-
-static int
-hc_u64(struct hc_rd *r, uint64_t *v)
-{
-	uint32_t hi, lo;
-
-	if (hc_u32(r, &hi) != 0 || hc_u32(r, &lo) != 0)
-		return -1;
-	*v = (uint64_t)hi << 32 | lo;
-	return 0;
-}
-
-static int
-hc_str(struct hc_rd *r, const unsigned char **s, size_t *n)
-{
-	uint32_t len;
-
-	if (hc_u32(r, &len) != 0 || hc_take(r, len, s) != 0)
-		return -1;
-	*n = len;
-	return 0;
-}
-
 /* A string that holds text (no NUL inside): a malloc'd copy. 0, -1
  * malformed, -2 out of memory. */
 static int
-hc_cstr(struct hc_rd *r, char **out)
+hc_cstr(struct wire_rd *r, char **out)
 {
 	const unsigned char *s;
 	size_t n;
 
 	*out = NULL;
-	if (hc_str(r, &s, &n) != 0 || memchr(s, '\0', n) != NULL)
+	if (wire_str(r, &s, &n) != 0 || memchr(s, '\0', n) != NULL)
 		return -1;
 	*out = malloc(n + 1);
 	if (*out == NULL)
@@ -135,9 +86,9 @@ hc_cstr(struct hc_rd *r, char **out)
 
 /* A non-negative mpint, leading zero bytes dropped. */
 static int
-hc_mpint(struct hc_rd *r, const unsigned char **p, size_t *n)
+hc_mpint(struct wire_rd *r, const unsigned char **p, size_t *n)
 {
-	if (hc_str(r, p, n) != 0 || (*n > 0 && ((*p)[0] & 0x80) != 0))
+	if (wire_str(r, p, n) != 0 || (*n > 0 && ((*p)[0] & 0x80) != 0))
 		return -1;
 	while (*n > 0 && (*p)[0] == 0) {
 		(*p)++;
@@ -165,7 +116,7 @@ hc_type_by(const unsigned char *s, size_t n, int cert)
 
 /* Read and check the key fields of a key of type t. */
 static int
-hc_key_fields(struct hc_rd *r, const struct hc_type *t, struct hc_fields *k)
+hc_key_fields(struct wire_rd *r, const struct hc_type *t, struct hc_fields *k)
 {
 	const unsigned char *c;
 	size_t clen, bits;
@@ -174,11 +125,11 @@ hc_key_fields(struct hc_rd *r, const struct hc_type *t, struct hc_fields *k)
 	memset(k, 0, sizeof(*k));
 	switch (t->kind) {
 	case HC_ED25519:
-		return hc_str(r, &k->a, &k->alen) != 0 || k->alen != 32 ? -1
-		                                                        : 0;
+		return wire_str(r, &k->a, &k->alen) != 0 || k->alen != 32 ? -1
+		                                                          : 0;
 	case HC_ECDSA:
-		if (hc_str(r, &c, &clen) != 0 || !hc_is(c, clen, t->curve) ||
-		    hc_str(r, &k->a, &k->alen) != 0 || k->alen != t->qlen ||
+		if (wire_str(r, &c, &clen) != 0 || !hc_is(c, clen, t->curve) ||
+		    wire_str(r, &k->a, &k->alen) != 0 || k->alen != t->qlen ||
 		    k->a[0] != 0x04)
 			return -1;
 		return 0;
@@ -200,12 +151,12 @@ hc_key_fields(struct hc_rd *r, const struct hc_type *t, struct hc_fields *k)
 static const struct hc_type *
 hc_plain_key(const unsigned char *blob, size_t len, struct hc_fields *k)
 {
-	struct hc_rd r = { blob, len };
+	struct wire_rd r = { blob, len };
 	const struct hc_type *t;
 	const unsigned char *s;
 	size_t n;
 
-	if (hc_str(&r, &s, &n) != 0 || (t = hc_type_by(s, n, 0)) == NULL ||
+	if (wire_str(&r, &s, &n) != 0 || (t = hc_type_by(s, n, 0)) == NULL ||
 	    hc_key_fields(&r, t, k) != 0 || r.left != 0)
 		return NULL;
 	return t;
@@ -264,7 +215,7 @@ out:
 static unsigned char *
 hc_ecdsa_der(const unsigned char *b, size_t blen, size_t coord, int *derlen)
 {
-	struct hc_rd r = { b, blen };
+	struct wire_rd r = { b, blen };
 	const unsigned char *rp, *sp;
 	size_t rn, sn;
 	ECDSA_SIG *sig = NULL;
@@ -303,7 +254,7 @@ hc_verify(const struct hc_type *t, const struct hc_fields *k,
     const unsigned char *sig, size_t siglen, const unsigned char *data,
     size_t dlen, char **alg)
 {
-	struct hc_rd r = { sig, siglen }, ra = { sig, siglen };
+	struct wire_rd r = { sig, siglen }, ra = { sig, siglen };
 	const unsigned char *s, *b, *vs;
 	size_t n, blen, vlen = 0, coord;
 	const EVP_MD *md = NULL;
@@ -313,7 +264,7 @@ hc_verify(const struct hc_type *t, const struct hc_fields *k,
 	int rc = -1, derlen = 0;
 
 	*alg = NULL;
-	if (hc_str(&r, &s, &n) != 0 || hc_str(&r, &b, &blen) != 0 ||
+	if (wire_str(&r, &s, &n) != 0 || wire_str(&r, &b, &blen) != 0 ||
 	    r.left != 0)
 		return -1;
 	rc = hc_cstr(&ra, alg);
@@ -400,12 +351,12 @@ hc_dup(unsigned char **dst, size_t *dlen, const unsigned char *p, size_t n)
 static int
 hc_pairs_ok(const unsigned char *p, size_t n)
 {
-	struct hc_rd r = { p, n };
+	struct wire_rd r = { p, n };
 	const unsigned char *s;
 	size_t l;
 
 	while (r.left > 0)
-		if (hc_str(&r, &s, &l) != 0 || hc_str(&r, &s, &l) != 0)
+		if (wire_str(&r, &s, &l) != 0 || wire_str(&r, &s, &l) != 0)
 			return -1;
 	return 0;
 }
@@ -413,7 +364,7 @@ hc_pairs_ok(const unsigned char *p, size_t n)
 static int
 hc_principals(struct hostcert *c, const unsigned char *p, size_t n)
 {
-	struct hc_rd r = { p, n };
+	struct wire_rd r = { p, n };
 	char **v;
 	int rc;
 
@@ -437,7 +388,7 @@ int
 hostcert_parse(const unsigned char *blob, size_t len, struct hostcert **out,
     const char **why)
 {
-	struct hc_rd r = { blob, len };
+	struct wire_rd r = { blob, len };
 	struct hostcert *c = NULL;
 	const struct hc_type *t, *cat;
 	struct hc_fields k, cak;
@@ -447,7 +398,7 @@ hostcert_parse(const unsigned char *blob, size_t len, struct hostcert **out,
 
 	*out = NULL;
 	*why = "invalid format";
-	if (len > HOSTCERT_BLOB_MAX || hc_str(&r, &s, &n) != 0)
+	if (len > HOSTCERT_BLOB_MAX || wire_str(&r, &s, &n) != 0)
 		goto out;
 	t = hc_type_by(s, n, 1);
 	if (t == NULL) {
@@ -460,7 +411,7 @@ hostcert_parse(const unsigned char *blob, size_t len, struct hostcert **out,
 		goto out;
 	}
 	c->name = t->cert;
-	if (hc_str(&r, &s, &n) != 0) /* nonce */
+	if (wire_str(&r, &s, &n) != 0) /* nonce */
 		goto out;
 	kstart = r.p;
 	if (hc_key_fields(&r, t, &k) != 0)
@@ -474,31 +425,28 @@ hostcert_parse(const unsigned char *blob, size_t len, struct hostcert **out,
 		rc = -2;
 		goto out;
 	}
-	c->key[0] = (unsigned char)(tl >> 24);
-	c->key[1] = (unsigned char)(tl >> 16);
-	c->key[2] = (unsigned char)(tl >> 8);
-	c->key[3] = (unsigned char)tl;
+	wire_put_u32(c->key, (uint32_t)tl);
 	memcpy(c->key + 4, t->plain, tl);
 	memcpy(c->key + 4 + tl, kstart, klen);
 	c->keylen = 4 + tl + klen;
-	if (hc_u64(&r, &c->serial) != 0 || hc_u32(&r, &c->type) != 0)
+	if (wire_u64(&r, &c->serial) != 0 || wire_u32(&r, &c->type) != 0)
 		goto out;
 	e = hc_cstr(&r, &c->key_id);
 	if (e != 0) {
 		rc = e;
 		goto out;
 	}
-	if (hc_str(&r, &princ, &plen) != 0 ||
-	    hc_u64(&r, &c->valid_after) != 0 ||
-	    hc_u64(&r, &c->valid_before) != 0 ||
-	    hc_str(&r, &crit, &critlen) != 0 ||
-	    hc_str(&r, &exts, &extlen) != 0 ||
-	    hc_str(&r, &s, &n) != 0 /* reserved */ ||
-	    hc_str(&r, &ca, &calen) != 0)
+	if (wire_str(&r, &princ, &plen) != 0 ||
+	    wire_u64(&r, &c->valid_after) != 0 ||
+	    wire_u64(&r, &c->valid_before) != 0 ||
+	    wire_str(&r, &crit, &critlen) != 0 ||
+	    wire_str(&r, &exts, &extlen) != 0 ||
+	    wire_str(&r, &s, &n) != 0 /* reserved */ ||
+	    wire_str(&r, &ca, &calen) != 0)
 		goto out;
 	/* The CA signs everything up to its signature. */
 	signed_len = len - r.left;
-	if (hc_str(&r, &sig, &siglen) != 0 || r.left != 0)
+	if (wire_str(&r, &sig, &siglen) != 0 || r.left != 0)
 		goto out;
 	if (c->type != HOSTCERT_TYPE_USER && c->type != HOSTCERT_TYPE_HOST) {
 		*why = "unknown/unsupported certificate type";
@@ -666,19 +614,9 @@ hostcert_algs_for(const char *plain, const char *allowed)
 static const char hc_ident[] = "SSH-2.0-sshfwd_certfetch\r\n";
 
 static size_t
-hc_put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-	return 4;
-}
-
-static size_t
 hc_put_str(unsigned char *p, const void *s, size_t n)
 {
-	hc_put_u32(p, (uint32_t)n);
+	wire_put_u32(p, (uint32_t)n);
 	memcpy(p + 4, s, n);
 	return 4 + n;
 }
@@ -693,7 +631,7 @@ hc_frame(unsigned char *out, size_t n)
 
 	if (pad < 4)
 		pad += 8;
-	hc_put_u32(out, (uint32_t)(1 + n + pad));
+	wire_put_u32(out, (uint32_t)(1 + n + pad));
 	out[4] = (unsigned char)pad;
 	memset(out + 5 + n, 0, pad);
 	return 5 + n + pad;
@@ -754,7 +692,8 @@ hostcert_request(const char *algs, unsigned char *out, size_t outsz)
 		n += hc_put_str(p + n, l, strlen(l));
 	}
 	p[n++] = 0; /* first_kex_packet_follows */
-	n += hc_put_u32(p + n, 0);
+	wire_put_u32(p + n, 0);
+	n += 4;
 	total += hc_frame(out + total, n);
 	/* KEX_ECDH_INIT: 32 random bytes are a valid X25519 public value,
 	 * and the exchange is never completed. */
@@ -771,7 +710,7 @@ int
 hostcert_reply(const unsigned char *buf, size_t have, unsigned char **blob,
     size_t *len, const char **why)
 {
-	struct hc_rd r = { buf, have }, pr;
+	struct wire_rd r = { buf, have }, pr;
 	const unsigned char *nl, *k, *pkt;
 	uint32_t plen;
 	size_t llen, klen;
@@ -806,8 +745,7 @@ hostcert_reply(const unsigned char *buf, size_t have, unsigned char **blob,
 	for (packets = 0; packets < HC_PACKETS_MAX; packets++) {
 		if (r.left < 5)
 			return 1;
-		plen = (uint32_t)r.p[0] << 24 | (uint32_t)r.p[1] << 16 |
-		    (uint32_t)r.p[2] << 8 | r.p[3];
+		plen = wire_get_u32(r.p);
 		/* Room for the padding length, the padding and a type. */
 		if (plen < 2 || plen > HOSTCERT_REPLY_MAX ||
 		    (size_t)r.p[4] + 2 > plen) {
@@ -826,7 +764,7 @@ hostcert_reply(const unsigned char *buf, size_t have, unsigned char **blob,
 		case HC_MSG_KEX_ECDH_REPLY:
 			pr.p++;
 			pr.left--;
-			if (hc_str(&pr, &k, &klen) != 0 ||
+			if (wire_str(&pr, &k, &klen) != 0 ||
 			    klen > HOSTCERT_BLOB_MAX) {
 				*why = "the server sent a malformed host key";
 				return -1;

@@ -12,6 +12,7 @@
 #include <libssh/libssh.h>
 
 #include "launcher/randomart.h"
+#include "launcher/wire.h"
 #include "parser/base64.h"
 #include "parser/strbuf.h"
 
@@ -89,26 +90,6 @@ randomart_picture(const char *type, unsigned bits, const char *alg,
 	return strbuf_finish(&b);
 }
 
-/* Read the SSH string at *p (uint32 length, bytes); 0 or -1. */
-static int
-randomart_string(
-    const unsigned char **p, size_t *left, const unsigned char **s, size_t *len)
-{
-	uint32_t l;
-
-	if (*left < 4)
-		return -1;
-	l = (uint32_t)(*p)[0] << 24 | (uint32_t)(*p)[1] << 16 |
-	    (uint32_t)(*p)[2] << 8 | (*p)[3];
-	if (l > *left - 4)
-		return -1;
-	*s = *p + 4;
-	*len = l;
-	*p += 4 + l;
-	*left -= 4 + l;
-	return 0;
-}
-
 /*
  * Bits of the mpint that is field `field` (0 = the type name) of key's
  * public blob: RSA's modulus n and DSA's prime p, which OpenSSH reports
@@ -119,8 +100,9 @@ randomart_mpint_bits(ssh_key key, int field)
 {
 	char *b64 = NULL;
 	unsigned char *blob = NULL;
-	const unsigned char *p, *s = NULL;
-	size_t left, len = 0, blen = 0;
+	const unsigned char *s = NULL;
+	struct wire_rd r;
+	size_t len = 0, blen = 0;
 	unsigned bits = 0;
 	int i;
 
@@ -128,10 +110,10 @@ randomart_mpint_bits(ssh_key key, int field)
 		return 0;
 	if (base64_decode(b64, &blob, &blen) != 0)
 		goto out;
-	p = blob;
-	left = blen;
+	r.p = blob;
+	r.left = blen;
 	for (i = 0; i <= field; i++)
-		if (randomart_string(&p, &left, &s, &len) != 0)
+		if (wire_str(&r, &s, &len) != 0)
 			goto out;
 	while (len > 0 && *s == 0) {
 		s++;
